@@ -1,0 +1,67 @@
+// Command-line handling for the tools and daemons, on Boost.ProgramOptions.
+//
+// Kafka's tools print their usage as a table of options and exit 1 on bad input;
+// ours do the same, and when an unknown option is close to a known one they say so:
+//   Error: unrecognized option '--patitions'. Did you mean '--partitions'?
+// Parse errors never throw past Parse(): they come back as a ParseError result so
+// main() can print and exit.
+#pragma once
+
+#include <boost/program_options.hpp>
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+namespace po = boost::program_options;
+
+struct ParseError {
+  std::string message;  // full message, e.g. "unrecognized option '--patitions'. Did you mean '--partitions'?"
+};
+
+class Options {
+ public:
+  // `program` is the name users type (kafka-topics.sh); `summary` is the first usage line.
+  Options(std::string program, std::string summary);
+
+  // Register options exactly as with Boost: opts.Add()("topic", po::value<std::string>(), "...").
+  po::options_description_easy_init Add();
+  // Positional arguments (e.g. zookeeper-shell's command), optional.
+  void Positional(const std::string& name, int max_count);
+
+  // Parses argv; on error returns the message (with a suggestion when one is close).
+  std::optional<ParseError> Parse(int argc, const char* const argv[]);
+
+  bool Has(const std::string& name) const { return vm_.count(name) > 0; }
+  template <typename T>
+  const T& Get(const std::string& name) const {
+    return vm_[name].as<T>();
+  }
+  const po::variables_map& vm() const { return vm_; }
+
+  // Kafka-style usage: summary line, then the "Option  Description" table.
+  void PrintUsage(std::ostream& out) const;
+
+  // Prints "Error: <message>" and usage to stderr; returns exit code 1 for main().
+  int Fail(const std::string& message) const;
+
+  // Every long option name registered, for suggestions.
+  std::vector<std::string> Names() const;
+
+ private:
+  std::string program_;
+  std::string summary_;
+  po::options_description desc_;
+  po::positional_options_description positional_;
+  po::variables_map vm_;
+};
+
+// Closest candidate to `typo` by edit distance (case-sensitive, without the leading
+// dashes), or nullopt when nothing is close enough to be a plausible typo.
+std::optional<std::string> ClosestMatch(const std::string& typo,
+                                        const std::vector<std::string>& candidates);
+
+}  // namespace cli
