@@ -12,6 +12,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cli {
@@ -28,8 +29,16 @@ class Options {
   Options(std::string program, std::string summary);
 
   // Register options exactly as with Boost: opts.Add()("topic", po::value<std::string>(), "...").
+  // Options are long-only (`--topic x`, `--topic=x`); unambiguous prefixes are accepted, as
+  // Kafka's joptsimple does. In the usage table the argument shows as its type (<String>,
+  // <Integer>, ...); ->value_name("server to connect to") makes it
+  // <String: server to connect to>, and a default value is appended as "(default: 1)".
   po::options_description_easy_init Add();
-  // Positional arguments (e.g. zookeeper-shell's command), optional.
+  // Positional arguments (e.g. zookeeper-shell's command), optional. `max_count` -1
+  // takes all the remaining arguments. A name not registered with Add() is added as a
+  // hidden option: std::string when max_count is 1, else std::vector<std::string>.
+  // Positional names are left out of the usage table. Arguments beyond the declared
+  // positionals are an error ("unexpected argument 'x'").
   void Positional(const std::string& name, int max_count);
 
   // Parses argv; on error returns the message (with a suggestion when one is close).
@@ -51,9 +60,12 @@ class Options {
   // Every long option name registered, for suggestions.
   std::vector<std::string> Names() const;
 
+  const std::string& program() const { return program_; }
+
  private:
   std::string program_;
   std::string summary_;
+  std::vector<std::pair<std::string, int>> positional_names_;  // name, max_count
   po::options_description desc_;
   po::positional_options_description positional_;
   po::variables_map vm_;

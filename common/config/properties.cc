@@ -153,10 +153,18 @@ util::Result<std::string> Unescape(std::string_view in, int line_number) {
     if (i >= in.size()) break;  // dangling backslash: dropped, as at EOF
     c = in[i++];
     switch (c) {
-      case 't': out.push_back('\t'); break;
-      case 'n': out.push_back('\n'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'f': out.push_back('\f'); break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         std::optional<uint32_t> unit = ReadHex4(in, i);
         if (!unit) {
@@ -180,7 +188,9 @@ util::Result<std::string> Unescape(std::string_view in, int line_number) {
         AppendUtf8(cp, out);
         break;
       }
-      default: out.push_back(c); break;  // \\ \= \: \# \! \space and any other \x -> x
+      default:
+        out.push_back(c);
+        break;  // \\ \= \: \# \! \space and any other \x -> x
     }
   }
   return out;
@@ -244,7 +254,8 @@ util::Result<Properties> Properties::Parse(std::string_view text) {
       }
       break;
     }
-    util::Result<std::string> key = Unescape(std::string_view(s).substr(0, key_len), line.line_number);
+    util::Result<std::string> key =
+        Unescape(std::string_view(s).substr(0, key_len), line.line_number);
     if (!key.ok()) return key.status();
     util::Result<std::string> value =
         Unescape(std::string_view(s).substr(value_start), line.line_number);

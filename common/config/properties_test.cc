@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -127,8 +126,7 @@ TEST_CASE("an odd number of trailing backslashes continues the line", "[config]"
   CHECK(Value(p, "next") == "1");
 }
 
-TEST_CASE("an even number of trailing backslashes is literal and does not continue",
-          "[config]") {
+TEST_CASE("an even number of trailing backslashes is literal and does not continue", "[config]") {
   Properties p = MustParse(
       "two=a\\\\\n"
       "four=b\\\\\\\\\n"
@@ -218,13 +216,15 @@ TEST_CASE("a malformed \\u escape is InvalidArgument naming the line", "[config]
     const char* text;
     int line;
   };
-  for (const Case& c : {Case{"a=\\u12G4", 1}, Case{"a=1\nb=\\u12", 2}, Case{"x=1\n\n# c\nk\\uzzzz=v", 4},
-                        Case{"a=1\\\n  2\nb=\\u", 3}, Case{"a=\\\n  \\u00", 1}}) {
+  for (const Case& c :
+       {Case{"a=\\u12G4", 1}, Case{"a=1\nb=\\u12", 2}, Case{"x=1\n\n# c\nk\\uzzzz=v", 4},
+        Case{"a=1\\\n  2\nb=\\u", 3}, Case{"a=\\\n  \\u00", 1}}) {
     util::Result<Properties> r = Properties::Parse(c.text);
     INFO(c.text);
     REQUIRE_FALSE(r.ok());
     CHECK(r.status().IsInvalidArgument());
-    CHECK(r.status().message() == "line " + std::to_string(c.line) + ": malformed \\uxxxx encoding");
+    CHECK(r.status().message() ==
+          "line " + std::to_string(c.line) + ": malformed \\uxxxx encoding");
   }
 }
 
@@ -358,8 +358,7 @@ TEST_CASE("entries are sorted by key", "[config]") {
 
 TEST_CASE("UnknownKeys honours known keys and prefixes", "[config]") {
   Properties p = MustParse("broker.id=1\nlog.dirs=/x\nlistener.name.a=1\ntypo.key=2\nzzz=3\n");
-  std::vector<std::string> unknown =
-      p.UnknownKeys({"broker.id", "log.dirs"}, {"listener.name."});
+  std::vector<std::string> unknown = p.UnknownKeys({"broker.id", "log.dirs"}, {"listener.name."});
   CHECK(unknown == std::vector<std::string>{"typo.key", "zzz"});
   CHECK(p.UnknownKeys({"broker.id", "log.dirs", "listener.name.a", "typo.key", "zzz"}).empty());
 }
