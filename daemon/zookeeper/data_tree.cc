@@ -1,0 +1,298 @@
+#include "daemon/zookeeper/data_tree.h"
+
+#include <algorithm>
+
+namespace zkserver {
+
+DataTree::DataTree() : open_acl_(std::make_shared<const AclList>(OpenAcl())) { InsertRoot(); }
+
+void DataTree::InsertRoot() {
+  auto add = [this](const std::string& path, std::shared_ptr<const AclList> acl) {
+    Node n;
+    n.acl = std::move(acl);
+    approx_size_ += path.size();
+    if (path != "/") nodes_[std::string(ParentOf(path))].children.insert(std::string(NameOf(path)));
+    nodes_.emplace(path, std::move(n));
+  };
+  add("/", open_acl_);
+  add("/zookeeper", open_acl_);
+  add("/zookeeper/quota", open_acl_);
+  // ZooKeeper serves the dynamic config read-only (READ_ACL_UNSAFE).
+  add("/zookeeper/config",
+      std::make_shared<const AclList>(AclList{Acl{perm::kRead, Id{"world", "anyone"}}}));
+}
+
+std::string_view DataTree::ParentOf(std::string_view path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string_view::npos || slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string_view DataTree::NameOf(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+const DataTree::Node* DataTree::Find(std::string_view path) const {
+  auto it = nodes_.find(std::string(path));
+  return it == nodes_.end() ? nullptr : &it->second;
+}
+
+Stat DataTree::StatOf(const Node& n) const {
+  Stat s;
+  s.czxid = n.czxid;
+  s.mzxid = n.mzxid;
+  s.ctime = n.ctime;
+  s.mtime = n.mtime;
+  s.version = n.version;
+  int32_t num_children = static_cast<int32_t>(n.children.size());
+  s.cversion = n.creates * 2 - num_children;
+  s.aversion = n.aversion;
+  s.ephemeral_owner = n.ephemeral_owner;
+  s.data_length = static_cast<int32_t>(n.data.size());
+  s.num_children = num_children;
+  s.pzxid = n.pzxid;
+  return s;
+}
+
+std::shared_ptr<const AclList> DataTree::InternAcl(const AclList& acl) {
+  if (acl == *open_acl_) return open_acl_;
+  return std::make_shared<const AclList>(acl);
+}
+
+const DataTree::Session* DataTree::FindSession(int64_t id) const {
+  auto it = sessions_.find(id);
+  return it == sessions_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> DataTree::EphemeralsOf(int64_t session) const {
+  auto it = ephemerals_.find(session);
+  if (it == ephemerals_.end()) return {};
+  return std::vector<std::string>(it->second.begin(), it->second.end());
+}
+
+size_t DataTree::ephemeral_count() const {
+  size_t n = 0;
+  for (const auto& [id, paths] : ephemerals_) n += paths.size();
+  return n;
+}
+
+void DataTree::Apply(const Txn& txn, std::vector<OpResult>* results,
+                     std::vector<WatchEvent>* events) {
+  if (txn.type == op::kMulti) {
+    for (const Txn& sub : txn.ops) ApplyOne(sub, txn.zxid, txn.time, results, events);
+  } else {
+    ApplyOne(txn, txn.zxid, txn.time, results, events);
+  }
+  if (txn.zxid > last_zxid_) last_zxid_ = txn.zxid;
+}
+
+void DataTree::ApplyOne(const Txn& t, int64_t zxid, int64_t time, std::vector<OpResult>* results,
+                        std::vector<WatchEvent>* events) {
+  OpResult r;
+  r.type = t.type;
+  r.path = t.path;
+  switch (t.type) {
+    case op::kCreate: {
+      CreateNode(t, zxid, time, events);
+      if (const Node* n = Find(t.path)) r.stat = StatOf(*n);
+      break;
+    }
+    case op::kDelete:
+      DeleteNode(t.path, zxid, events);
+      break;
+    case op::kSetData: {
+      auto it = nodes_.find(t.path);
+      if (it == nodes_.end()) break;
+      Node& n = it->second;
+      approx_size_ += t.data.size();
+      approx_size_ -= n.data.size();
+      n.data = t.data;
+      n.version = t.value;
+      n.mzxid = zxid;
+      n.mtime = time;
+      r.stat = StatOf(n);
+      Trigger(data_watches_, t.path, event::kNodeDataChanged, events, nullptr, nullptr);
+      break;
+    }
+    case op::kSetAcl: {
+      auto it = nodes_.find(t.path);
+      if (it == nodes_.end()) break;
+      it->second.acl = InternAcl(t.acl);
+      it->second.aversion = t.value;
+      r.stat = StatOf(it->second);
+      break;
+    }
+    case op::kCreateSession:
+      sessions_[t.session_id] = Session{t.value, t.password};
+      break;
+    case op::kCloseSession: {
+      // Ephemerals go in path order; a session's ephemerals never nest.
+      std::vector<std::string> paths = EphemeralsOf(t.session_id);
+      for (const std::string& p : paths) DeleteNode(p, zxid, events);
+      ephemerals_.erase(t.session_id);
+      sessions_.erase(t.session_id);
+      break;
+    }
+    default:
+      break;
+  }
+  if (results) results->push_back(std::move(r));
+}
+
+void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
+                          std::vector<WatchEvent>* events) {
+  std::string parent_path(ParentOf(t.path));
+  auto pit = nodes_.find(parent_path);
+  if (pit == nodes_.end() || nodes_.count(t.path)) return;  // validated at prep
+  Node& parent = pit->second;
+  parent.children.insert(std::string(NameOf(t.path)));
+  parent.creates = t.value;
+  parent.pzxid = zxid;
+
+  Node n;
+  n.data = t.data;
+  n.acl = InternAcl(t.acl);
+  n.czxid = n.mzxid = n.pzxid = zxid;
+  n.ctime = n.mtime = time;
+  n.ephemeral_owner = t.ephemeral_owner;
+  if (t.ephemeral_owner != 0 && t.ephemeral_owner != kContainerOwner) {
+    ephemerals_[t.ephemeral_owner].insert(t.path);
+  }
+  approx_size_ += t.path.size() + t.data.size();
+  nodes_.emplace(t.path, std::move(n));
+
+  Trigger(data_watches_, t.path, event::kNodeCreated, events, nullptr, nullptr);
+  Trigger(child_watches_, parent_path, event::kNodeChildrenChanged, events, nullptr, nullptr);
+}
+
+bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
+                          std::vector<WatchEvent>* events) {
+  auto it = nodes_.find(path);
+  if (it == nodes_.end() || path == "/") return false;
+  std::string parent_path(ParentOf(path));
+  auto pit = nodes_.find(parent_path);
+  if (pit != nodes_.end()) {
+    pit->second.children.erase(std::string(NameOf(path)));
+    pit->second.pzxid = zxid;
+  }
+  int64_t owner = it->second.ephemeral_owner;
+  if (owner != 0 && owner != kContainerOwner) {
+    auto eit = ephemerals_.find(owner);
+    if (eit != ephemerals_.end()) {
+      eit->second.erase(path);
+      if (eit->second.empty()) ephemerals_.erase(eit);
+    }
+  }
+  approx_size_ -= path.size() + it->second.data.size();
+  nodes_.erase(it);
+
+  std::unordered_set<uint64_t> fired;
+  Trigger(data_watches_, path, event::kNodeDeleted, events, &fired, nullptr);
+  Trigger(child_watches_, path, event::kNodeDeleted, events, nullptr, &fired);
+  Trigger(child_watches_, parent_path, event::kNodeChildrenChanged, events, nullptr, nullptr);
+  return true;
+}
+
+void DataTree::AddDataWatch(const std::string& path, uint64_t watcher) {
+  if (data_watches_[path].insert(watcher).second) {
+    watcher_data_paths_[watcher].insert(path);
+    ++watch_count_;
+  }
+}
+
+void DataTree::AddChildWatch(const std::string& path, uint64_t watcher) {
+  if (child_watches_[path].insert(watcher).second) {
+    watcher_child_paths_[watcher].insert(path);
+    ++watch_count_;
+  }
+}
+
+void DataTree::RemoveWatcher(uint64_t watcher) {
+  auto drop = [&](std::unordered_map<uint64_t, std::unordered_set<std::string>>& by_watcher,
+                  std::unordered_map<std::string, std::unordered_set<uint64_t>>& table) {
+    auto it = by_watcher.find(watcher);
+    if (it == by_watcher.end()) return;
+    for (const std::string& p : it->second) {
+      auto tit = table.find(p);
+      if (tit == table.end()) continue;
+      if (tit->second.erase(watcher)) --watch_count_;
+      if (tit->second.empty()) table.erase(tit);
+    }
+    by_watcher.erase(it);
+  };
+  drop(watcher_data_paths_, data_watches_);
+  drop(watcher_child_paths_, child_watches_);
+}
+
+void DataTree::Trigger(std::unordered_map<std::string, std::unordered_set<uint64_t>>& table,
+                       const std::string& path, int32_t type, std::vector<WatchEvent>* events,
+                       std::unordered_set<uint64_t>* fired,
+                       const std::unordered_set<uint64_t>* skip) {
+  auto it = table.find(path);
+  if (it == table.end()) return;
+  auto& by_watcher = (&table == &data_watches_) ? watcher_data_paths_ : watcher_child_paths_;
+  // Deterministic order for tests and logs.
+  std::vector<uint64_t> watchers(it->second.begin(), it->second.end());
+  std::sort(watchers.begin(), watchers.end());
+  table.erase(it);
+  for (uint64_t w : watchers) {
+    --watch_count_;
+    auto bit = by_watcher.find(w);
+    if (bit != by_watcher.end()) {
+      bit->second.erase(path);
+      if (bit->second.empty()) by_watcher.erase(bit);
+    }
+    if (skip && skip->count(w)) continue;
+    if (fired) fired->insert(w);
+    if (events) events->push_back(WatchEvent{w, type, path});
+  }
+}
+
+void DataTree::ForEachNode(
+    const std::function<void(const std::string&, const Node&)>& fn) const {
+  // Depth-first from the root so that a loader sees parents first.
+  std::vector<std::string> stack{"/"};
+  while (!stack.empty()) {
+    std::string path = std::move(stack.back());
+    stack.pop_back();
+    auto it = nodes_.find(path);
+    if (it == nodes_.end()) continue;
+    fn(path, it->second);
+    for (auto c = it->second.children.rbegin(); c != it->second.children.rend(); ++c) {
+      stack.push_back(path == "/" ? "/" + *c : path + "/" + *c);
+    }
+  }
+}
+
+void DataTree::Clear() {
+  nodes_.clear();
+  sessions_.clear();
+  ephemerals_.clear();
+  data_watches_.clear();
+  child_watches_.clear();
+  watcher_data_paths_.clear();
+  watcher_child_paths_.clear();
+  watch_count_ = 0;
+  last_zxid_ = 0;
+  approx_size_ = 0;
+}
+
+bool DataTree::InsertLoaded(const std::string& path, Node node) {
+  // Children are rebuilt from the loaded paths.
+  node.children.clear();
+  if (path != "/") {
+    auto pit = nodes_.find(std::string(ParentOf(path)));
+    if (pit == nodes_.end()) return false;
+    pit->second.children.insert(std::string(NameOf(path)));
+  }
+  if (node.ephemeral_owner != 0 && node.ephemeral_owner != kContainerOwner) {
+    ephemerals_[node.ephemeral_owner].insert(path);
+  }
+  approx_size_ += path.size() + node.data.size();
+  if (node.acl) node.acl = InternAcl(*node.acl);
+  else node.acl = open_acl_;
+  return nodes_.emplace(path, std::move(node)).second;
+}
+
+}  // namespace zkserver

@@ -1,0 +1,130 @@
+// DataTree: the znode tree, the session table, ephemeral ownership and watches.
+//
+// Like ZooKeeper's DataTree it has no networking in it, so it is unit-tested on
+// its own. It changes only by Apply()ing a Txn that the prep stage validated;
+// Apply never fails and reports the watch events each change fires (one-shot: a
+// fired watch is removed). Watchers are opaque ids (the server uses connection
+// ids).
+//
+// Stat rules copied from ZooKeeper 3.8: the parent keeps a count of child
+// *creates* (the sequential suffix); the reported cversion is
+// 2*creates - numChildren, i.e. creates plus deletes. A child create or delete
+// sets the parent's pzxid and leaves its version and mzxid alone.
+//
+// Thread safety: none; the server uses it from its single io thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "daemon/zookeeper/txn.h"
+#include "daemon/zookeeper/types.h"
+
+namespace zkserver {
+
+class DataTree {
+ public:
+  struct Node {
+    std::string data;
+    std::shared_ptr<const AclList> acl;
+    int64_t czxid = 0;
+    int64_t mzxid = 0;
+    int64_t pzxid = 0;
+    int64_t ctime = 0;
+    int64_t mtime = 0;
+    int32_t version = 0;
+    int32_t creates = 0;  // ZooKeeper's internal cversion: count of child creates
+    int32_t aversion = 0;
+    int64_t ephemeral_owner = 0;
+    std::set<std::string> children;  // child names, sorted
+  };
+
+  struct Session {
+    int32_t timeout_ms = 0;
+    std::string password;
+  };
+
+  // Result of one applied operation (a multi yields one per sub-op).
+  struct OpResult {
+    int32_t type = 0;
+    std::string path;
+    Stat stat;
+  };
+
+  // Creates "/", "/zookeeper", "/zookeeper/quota" and "/zookeeper/config".
+  DataTree();
+
+  const Node* Find(std::string_view path) const;
+  Stat StatOf(const Node& n) const;
+
+  // Applies a validated transaction. `results` and `events` may be null.
+  void Apply(const Txn& txn, std::vector<OpResult>* results, std::vector<WatchEvent>* events);
+
+  // Watches (exists/getData register data watches, getChildren child watches).
+  void AddDataWatch(const std::string& path, uint64_t watcher);
+  void AddChildWatch(const std::string& path, uint64_t watcher);
+  void RemoveWatcher(uint64_t watcher);
+  size_t watch_count() const { return watch_count_; }
+
+  // Sessions and ephemerals.
+  const std::unordered_map<int64_t, Session>& sessions() const { return sessions_; }
+  const Session* FindSession(int64_t id) const;
+  // Paths of a session's ephemerals (sorted), empty if none.
+  std::vector<std::string> EphemeralsOf(int64_t session) const;
+  size_t ephemeral_count() const;
+
+  int64_t last_zxid() const { return last_zxid_; }
+  void set_last_zxid(int64_t z) { last_zxid_ = z; }
+  // ZooKeeper counts "/" twice (it is also stored under ""), so its "Node count"
+  // for an empty tree is 5; these return the same numbers.
+  size_t node_count() const { return nodes_.size() + 1; }
+  // Sum of path lengths and data lengths, as zk_approximate_data_size.
+  size_t approximate_data_size() const { return approx_size_; }
+
+  // Snapshot support: visits every node (parents before children).
+  void ForEachNode(const std::function<void(const std::string&, const Node&)>& fn) const;
+  // Replaces the whole state (snapshot load). Nodes must come parents first.
+  void Clear();
+  bool InsertLoaded(const std::string& path, Node node);
+  void InsertSession(int64_t id, Session s) { sessions_[id] = std::move(s); }
+
+  // Interns the common ACLs so most nodes share one list.
+  std::shared_ptr<const AclList> InternAcl(const AclList& acl);
+
+  static std::string_view ParentOf(std::string_view path);
+  static std::string_view NameOf(std::string_view path);
+
+ private:
+  void ApplyOne(const Txn& t, int64_t zxid, int64_t time, std::vector<OpResult>* results,
+                std::vector<WatchEvent>* events);
+  void CreateNode(const Txn& t, int64_t zxid, int64_t time, std::vector<WatchEvent>* events);
+  bool DeleteNode(const std::string& path, int64_t zxid, std::vector<WatchEvent>* events);
+  // Fires and removes the watches on `path` in `table`; watchers in `skip` are
+  // not notified (they already got an event for this change).
+  void Trigger(std::unordered_map<std::string, std::unordered_set<uint64_t>>& table,
+               const std::string& path, int32_t type, std::vector<WatchEvent>* events,
+               std::unordered_set<uint64_t>* fired, const std::unordered_set<uint64_t>* skip);
+  void InsertRoot();
+
+  std::unordered_map<std::string, Node> nodes_;
+  std::unordered_map<int64_t, Session> sessions_;
+  std::unordered_map<int64_t, std::set<std::string>> ephemerals_;
+  std::unordered_map<std::string, std::unordered_set<uint64_t>> data_watches_;
+  std::unordered_map<std::string, std::unordered_set<uint64_t>> child_watches_;
+  // watcher -> paths, for removal when a connection closes.
+  std::unordered_map<uint64_t, std::unordered_set<std::string>> watcher_data_paths_;
+  std::unordered_map<uint64_t, std::unordered_set<std::string>> watcher_child_paths_;
+  size_t watch_count_ = 0;
+  int64_t last_zxid_ = 0;
+  size_t approx_size_ = 0;
+  std::shared_ptr<const AclList> open_acl_;
+};
+
+}  // namespace zkserver
