@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Apache ZooKeeper 3.8 (standalone JVM) against our
+# zookeeper-server, same client (zkbench on the official C client), same
+# workload, same run. Prints one markdown table: metric | apache | ours | ratio.
+#
+#   bench/zk/run.sh [-r N] [--quick] [--apache-only | --ours-only] [--keep]
+#
+# Per repetition and server: fresh temp dataDir and free port, start time
+# (launch -> first successful exists("/") via zkbench --wait-ready), RSS right
+# after start, the pipelined and the unloaded zkbench configuration, peak RSS
+# (VmHWM) after both, stop by PID, remove the temp dir. Medians over -r reps.
+#
+# Environment overrides: ZKBENCH (zkbench binary), ZK_SERVER (our server),
+# JAVA (default /usr/bin/java), ZK_JARS (Apache classpath).
+set -u -o pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$REPO" || exit 1
+
+REPS=1
+QUICK=0
+SERVERS="apache ours"
+KEEP=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -r) REPS="${2:?-r needs a number}"; shift 2 ;;
+    --quick) QUICK=1; shift ;;
+    --apache-only) SERVERS="apache"; shift ;;
+    --ours-only) SERVERS="ours"; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+case "$REPS" in ''|*[!0-9]*|0) echo "run.sh: -r needs a positive number" >&2; exit 2 ;; esac
+
+if [ "$QUICK" = 1 ]; then
+  PIPELINED="-k 4 -o 128 -n 2000 -g 400 -w 100 -e 80 -u 500"
+  UNLOADED="-k 1 -o 1 -n 400 -g 100 -w 60 -e 20 -u 200"
+else
+  PIPELINED="-k 4 -o 128 -n 10000 -g 2000 -w 500 -e 400 -u 2000"
+  UNLOADED="-k 1 -o 1 -n 2000 -g 500 -w 300 -e 100 -u 1000"
+fi
+
+JAVA=${JAVA:-/usr/bin/java}
+ZK_JARS=${ZK_JARS:-/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar}
+ZKBENCH=${ZKBENCH:-$REPO/bazel-bin/bench/zk/zkbench}
+ZK_SERVER=${ZK_SERVER:-$REPO/bazel-bin/daemon/zookeeper/zookeeper-server}
+PY=/usr/bin/python3
+READY_TIMEOUT=60     # s, launch -> first session
+BENCH_TIMEOUT=900    # s, one zkbench configuration (8 phases x 60 s + warm-up)
+
+log() { echo "run.sh: $*" >&2; }
+
+if [ ! -x "$ZKBENCH" ]; then
+  log "building //bench/zk:zkbench"
+  bazel build //bench/zk:zkbench >&2 || { log "zkbench build failed"; exit 1; }
+fi
+
+if [[ " $SERVERS " == *" ours "* ]] && [ ! -x "$ZK_SERVER" ]; then
+  log "*** our server is not built: $ZK_SERVER does not exist."
+  log "*** build it with: bazel build //daemon/zookeeper:zookeeper-server"
+  log "*** running Apache ZooKeeper only; the 'ours' column will be n/a."
+  SERVERS=${SERVERS//ours/}
+fi
+if [[ " $SERVERS " == *" apache "* ]] && [ ! -x "$JAVA" ]; then
+  log "*** $JAVA not found: skipping Apache ZooKeeper"
+  SERVERS=${SERVERS//apache/}
+fi
+if [ -z "${SERVERS// /}" ]; then log "nothing to run"; exit 1; fi
+
+OUT=$(mktemp -d /tmp/zkbench-results.XXXXXX)
+RESULTS=$OUT/results.jsonl
+: > "$RESULTS"
+
+# Servers and temp dirs still alive, for the trap.
+declare -A LIVE_PIDS=()
+declare -A LIVE_DIRS=()
+
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 200); do          # up to 10 s for a clean stop
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for 10 s, sending SIGKILL"
+    kill -KILL "$pid" 2>/dev/null
+  fi
+  wait "$pid" 2>/dev/null
+  unset "LIVE_PIDS[$pid]"
+}
+
+cleanup() {
+  local pid d
+  for pid in "${!LIVE_PIDS[@]}"; do stop_pid "$pid"; done
+  for d in "${!LIVE_DIRS[@]}"; do rm -rf "$d"; done
+  LIVE_DIRS=()
+  if [ "$KEEP" = 0 ]; then rm -rf "$OUT"; fi
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# Ctrl-C reaches zkbench through `timeout --foreground`, which exits 130
+# instead of dying of the signal, so bash would carry on: stop here.
+interrupted() {
+  if [ "$1" -eq 130 ] || [ "$1" -eq 143 ]; then log "interrupted"; exit 130; fi
+}
+
+free_port() {
+  "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+kib_field() {  # kib_field PID VmHWM -> value in KiB, or empty
+  awk -v k="$2:" '$1==k {print $2}' "/proc/$1/status" 2>/dev/null
+}
+
+record() {  # record key=value... (numbers or quoted strings) as one JSON line
+  local line="{" sep="" kv
+  for kv in "$@"; do
+    line+="$sep\"${kv%%=*}\":${kv#*=}"
+    sep=","
+  done
+  echo "$line}" >> "$RESULTS"
+}
+
+# run_one SERVER REP: start, measure, stop, clean up.
+run_one() {
+  local server=$1 rep=$2 dir port pid t0 ready rc cfg_extra
+  dir=$(mktemp -d /tmp/zkbench-$server.XXXXXX)
+  LIVE_DIRS[$dir]=1
+  port=$(free_port)
+  mkdir -p "$dir/data"
+  cat > "$dir/zoo.cfg" <<EOF
+tickTime=2000
+initLimit=10
+syncLimit=5
+dataDir=$dir/data
+clientPort=$port
+clientPortAddress=127.0.0.1
+maxClientCnxns=0
+4lw.commands.whitelist=*
+admin.enableServer=false
+EOF
+  log "rep $rep: starting $server on 127.0.0.1:$port ($dir)"
+  t0=$(date +%s%N)
+  if [ "$server" = apache ]; then
+    "$JAVA" -Xmx1000m -cp "$ZK_JARS" \
+      -Dorg.slf4j.simpleLogger.logFile="$dir/server.log" \
+      -Dzookeeper.log.dir="$dir" \
+      org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zoo.cfg" \
+      > "$dir/stdout.log" 2>&1 &
+  else
+    "$ZK_SERVER" "$dir/zoo.cfg" > "$dir/stdout.log" 2> "$dir/server.log" &
+  fi
+  pid=$!
+  LIVE_PIDS[$pid]=1
+
+  ready=$(timeout --foreground $((READY_TIMEOUT + 10)) "$ZKBENCH" --wait-ready \
+            -s "127.0.0.1:$port" --since "$t0" --timeout "$READY_TIMEOUT" \
+            -l "$server/ready/$rep")
+  rc=$?
+  interrupted $rc
+  if [ $rc -ne 0 ] || [ -z "$ready" ]; then
+    log "rep $rep: $server did not become ready (rc $rc); last log lines:"
+    tail -n 5 "$dir/server.log" "$dir/stdout.log" >&2 2>/dev/null
+    record server="\"$server\"" rep="$rep" failed='"not ready"'
+    stop_pid "$pid"; rm -rf "$dir"; unset "LIVE_DIRS[$dir]"
+    return 1
+  fi
+  local start_ms rss0
+  start_ms=$("$PY" -c 'import json,sys; print(json.loads(sys.argv[1])["ms"])' "$ready")
+  rss0=$(kib_field "$pid" VmRSS)
+  log "rep $rep: $server ready after $start_ms ms, RSS ${rss0:-?} KiB"
+
+  local cfg args
+  for cfg in pipelined unloaded; do
+    if [ $cfg = pipelined ]; then args=$PIPELINED; else args=$UNLOADED; fi
+    log "rep $rep: $server $cfg: zkbench $args"
+    # shellcheck disable=SC2086
+    timeout --foreground "$BENCH_TIMEOUT" "$ZKBENCH" -s "127.0.0.1:$port" $args \
+      -l "$server/$cfg/$rep" > "$dir/zkbench-$cfg.out" 2> "$dir/zkbench-$cfg.err"
+    rc=$?
+    interrupted $rc
+    grep '^{' "$dir/zkbench-$cfg.out" | while IFS= read -r line; do
+      echo "{\"server\":\"$server\",\"config\":\"$cfg\",\"rep\":$rep,${line#\{}"
+    done >> "$RESULTS"
+    if [ $rc -ne 0 ]; then
+      log "rep $rep: $server $cfg: zkbench exit $rc (errors or timeout)"
+      tail -n 5 "$dir/zkbench-$cfg.err" >&2
+      record server="\"$server\"" rep="$rep" config="\"$cfg\"" bench_rc="$rc"
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "rep $rep: $server died during $cfg; last log lines:"
+      tail -n 10 "$dir/server.log" >&2
+      break
+    fi
+  done
+
+  local hwm
+  hwm=$(kib_field "$pid" VmHWM)
+  record server="\"$server\"" rep="$rep" start_ms="$start_ms" \
+    rss_start_kib="${rss0:-null}" hwm_kib="${hwm:-null}"
+  if [ "$KEEP" = 1 ]; then cp "$dir"/*.log "$dir"/*.out "$OUT/" 2>/dev/null; fi
+  stop_pid "$pid"
+  rm -rf "$dir"
+  unset "LIVE_DIRS[$dir]"
+}
+
+COMMIT=$(git -C "$REPO" log -1 --format='%h %cd' --date=format:'%Y-%m-%d %H:%M' 2>/dev/null)
+if [[ " $SERVERS " == *" ours "* ]]; then
+  OURS_COMMIT=$(git -C "$REPO" log -1 --format=%h -- daemon/zookeeper 2>/dev/null)
+  OURS_COMMIT=${OURS_COMMIT:-"(no commit yet)"}
+  if [ -n "$(git -C "$REPO" status --porcelain -- daemon/zookeeper 2>/dev/null)" ]; then
+    OURS_COMMIT="$OURS_COMMIT + uncommitted changes in daemon/zookeeper"
+  fi
+else
+  OURS_COMMIT="(not run)"
+fi
+log "servers: $SERVERS; reps: $REPS; results: $OUT"
+
+for rep in $(seq 1 "$REPS"); do
+  order=$SERVERS
+  # Alternate who goes first, so neither always runs on a cooler machine.
+  if [ $((rep % 2)) = 0 ]; then order=$(echo $SERVERS | awk '{for(i=NF;i>0;i--) printf "%s ", $i}'); fi
+  for server in $order; do run_one "$server" "$rep"; done
+done
+
+"$PY" "$REPO/bench/zk/report.py" "$RESULTS" \
+  --reps "$REPS" --repo-commit "${COMMIT:-?}" --ours-commit "${OURS_COMMIT:-?}" \
+  --pipelined "$PIPELINED" --unloaded "$UNLOADED"
+status=$?
+if [ "$KEEP" = 1 ]; then log "raw results kept in $OUT"; fi
+exit $status
