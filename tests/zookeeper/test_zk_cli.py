@@ -1,0 +1,123 @@
+"""Apache's zkCli.sh as a client: one-shot commands (exit status, stdout/stderr
+split) and a piped multi-command session ending with quit."""
+import re
+import uuid
+
+import pytest
+
+import zkharness
+
+pytestmark = pytest.mark.timeout(90)
+
+STAT_KEYS = ["cZxid", "ctime", "mZxid", "mtime", "pZxid", "cversion", "dataVersion",
+             "aclVersion", "ephemeralOwner", "dataLength", "numChildren"]
+
+
+def result_lines(stdout):
+    """The command output: what follows the SyncConnected line."""
+    lines = stdout.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("WatchedEvent state:SyncConnected"):
+            return lines[i + 1:]
+    raise AssertionError(f"no SyncConnected in zkCli output:\n{stdout}")
+
+
+def stat_blocks(lines):
+    """Every `key = value` stat block in order, as dicts."""
+    blocks, cur = [], None
+    for line in lines:
+        m = re.fullmatch(r"(\w+) = (.*)", line)
+        if not m:
+            continue
+        if m.group(1) == "cZxid":
+            cur = {}
+            blocks.append(cur)
+        cur[m.group(1)] = m.group(2)
+    for b in blocks:
+        assert list(b) == STAT_KEYS, b
+    return blocks
+
+
+def check_stat(block, st):
+    assert int(block["cZxid"], 16) == st.czxid
+    assert int(block["mZxid"], 16) == st.mzxid
+    assert int(block["pZxid"], 16) == st.pzxid
+    assert int(block["cversion"]) == st.cversion
+    assert int(block["dataVersion"]) == st.version
+    assert int(block["aclVersion"]) == st.aversion
+    assert int(block["ephemeralOwner"], 16) == st.ephemeralOwner
+    assert int(block["dataLength"]) == st.dataLength
+    assert int(block["numChildren"]) == st.numChildren
+
+
+def test_one_shot_commands(zk_server, zk):
+    p = f"/cli_{uuid.uuid4().hex[:8]}"
+    rc, out, err = zkharness.run_cli(zk_server.port, ["ls", "/"])
+    assert rc == 0, err
+    assert out.startswith(f"Connecting to 127.0.0.1:{zk_server.port}\n")
+    res = result_lines(out)
+    assert res[0].startswith("[") and "zookeeper" in res[0]
+
+    rc, out, err = zkharness.run_cli(zk_server.port, ["create", p, "hello"])
+    assert rc == 0, err
+    assert f"Created {p}" in err.split("\n")
+    assert zk.get(p)[0] == b"hello"
+
+    rc, out, err = zkharness.run_cli(zk_server.port, ["create", p, "again"])
+    assert rc == 1
+    assert f"Node already exists: {p}" in err
+
+    rc, out, err = zkharness.run_cli(zk_server.port, ["get", f"{p}/nonexistent"])
+    assert rc == 1
+    assert f"Node does not exist: {p}/nonexistent" in err
+
+    rc, out, err = zkharness.run_cli(zk_server.port, ["stat", p])
+    assert rc == 0, err
+    check_stat(stat_blocks(result_lines(out))[0], zk.exists(p))
+
+
+def test_piped_session(zk_server, zk):
+    p = f"/clip_{uuid.uuid4().hex[:8]}"
+    eph = f"/clie_{uuid.uuid4().hex[:8]}"
+    script = "\n".join([
+        f"create {p} a",
+        f"create -s {p}/s- x",
+        f"create -e {eph} eph",
+        f"get {p}",
+        f"get -s {p}",
+        f"set {p} bb",
+        f"stat {p}",
+        f"ls {p}",
+        f"get {p}/nonexistent",
+        f"create {p}/kid/deeper v",
+        f"delete {p}",
+        f"ls /",
+        "quit",
+    ]) + "\n"
+    rc, out, err = zkharness.run_cli(zk_server.port, [], stdin=script)
+    res = [line for line in result_lines(out) if line]
+    # get -> "a"; get -s -> "a" + stat; stat -> stat; ls -> children.
+    assert res[0] == "a" and res[1] == "a"
+    blocks = stat_blocks(res)
+    assert len(blocks) == 2
+    assert blocks[0]["dataVersion"] == "0" and blocks[1]["dataVersion"] == "1"
+    assert blocks[0]["numChildren"] == "1" and blocks[0]["dataLength"] == "1"
+    assert blocks[1]["dataLength"] == "2" and blocks[1]["cZxid"] == blocks[0]["cZxid"]
+    assert int(blocks[1]["mZxid"], 16) > int(blocks[0]["mZxid"], 16)
+    assert "[s-0000000000]" in res
+    roots = [line for line in res if line.startswith("[") and "zookeeper" in line]
+    assert len(roots) == 1 and p[1:] in roots[0] and eph[1:] in roots[0]
+    errs = err.split("\n")
+    for line in (f"Created {p}", f"Created {p}/s-0000000000", f"Created {eph}",
+                 f"Node does not exist: {p}/nonexistent", f"Node does not exist: {p}/kid/deeper"):
+        assert line in errs, (line, err)
+    assert any(line.startswith(f"Node not empty: {p}") for line in errs), err
+    # quit closed the session, so its ephemeral is gone at once.
+    assert zk.exists(eph) is None
+    assert zk.get(p)[0] == b"bb"
+    assert zk.exists(p).version == 1
+
+    script = f"deleteall {p}\nls /\nquit\n"
+    rc, out, err = zkharness.run_cli(zk_server.port, [], stdin=script)
+    assert rc == 0, err
+    assert zk.exists(p) is None
