@@ -1,0 +1,79 @@
+#include "common/log/batch_header.h"
+
+#include <catch2/catch.hpp>
+
+#include "common/log/testing/batch_builder.h"
+
+namespace kafka::log {
+namespace {
+
+using testing::BuildSimpleBatch;
+
+TEST_CASE("a built batch parses and validates", "[log]") {
+  std::string b = BuildSimpleBatch(3, 1000);
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  CHECK(h->magic == 2);
+  CHECK(h->record_count == 3);
+  CHECK(h->last_offset_delta == 2);
+  CHECK(h->max_timestamp == 1000);
+  CHECK(h->TotalSize() == b.size());
+  CHECK(ValidateBatch(b, *h).ok());
+}
+
+TEST_CASE("stamping offset and epoch keeps the CRC valid", "[log]") {
+  std::string b = BuildSimpleBatch(2, 5);
+  StampBatch(b.data(), 12345, 7);
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  CHECK(h->base_offset == 12345);
+  CHECK(h->partition_leader_epoch == 7);
+  CHECK(ValidateBatch(b, *h).ok());
+}
+
+TEST_CASE("a flipped body byte fails the CRC", "[log]") {
+  std::string b = BuildSimpleBatch(2, 5);
+  b[b.size() - 3] ^= 0x40;
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  auto s = ValidateBatch(b, *h);
+  CHECK(s.IsCorruption());
+  CHECK(s.message().find("CRC") != std::string::npos);
+}
+
+TEST_CASE("a wrong magic is rejected", "[log]") {
+  std::string b = BuildSimpleBatch(1, 5);
+  b[16] = 1;
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  CHECK(ValidateBatch(b, *h).IsCorruption());
+}
+
+TEST_CASE("a batch length below the header size is rejected", "[log]") {
+  std::string b = BuildSimpleBatch(1, 5);
+  StoreBe32(b.data() + 8, 10);
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  CHECK(CheckBatchHeader(*h, b.size()).IsCorruption());
+}
+
+TEST_CASE("a truncated header is corruption", "[log]") {
+  std::string b = BuildSimpleBatch(1, 5);
+  CHECK(ParseBatchHeader(std::string_view(b).substr(0, 60)).status().IsCorruption());
+}
+
+TEST_CASE("first offset with timestamp walks uncompressed records", "[log]") {
+  std::string b = testing::BuildBatch({{std::nullopt, "a", 100}, {std::nullopt, "b", 200},
+                                       {std::nullopt, "c", 300}});
+  StampBatch(b.data(), 50, 0);
+  auto h = ParseBatchHeader(b);
+  REQUIRE(h.ok());
+  int64_t ts = 0;
+  CHECK(FirstOffsetWithTimestamp(b, *h, 150, &ts) == 51);
+  CHECK(ts == 200);
+  CHECK(FirstOffsetWithTimestamp(b, *h, 300, &ts) == 52);
+  CHECK(FirstOffsetWithTimestamp(b, *h, 0, &ts) == 50);
+}
+
+}  // namespace
+}  // namespace kafka::log
