@@ -36,15 +36,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xfail(strict=False, reason=reason))
 
 
-def skip_if_missing(kind):
-    if kind == "ours" and zkharness.ours_binary() is None:
-        pytest.skip("zookeeper-server not built")
-
-
 @pytest.fixture(scope="module", params=SERVER_KINDS)
 def zk_server(request, tmp_path_factory):
     kind = request.param
-    skip_if_missing(kind)
+    zkharness.skip_if_missing(kind)
     tick = getattr(request.module, "ZK_TICK_TIME", 2000)
     whitelist = getattr(request.module, "ZK_4LW_WHITELIST", "*")
     procs = testlib.Processes()

@@ -40,6 +40,12 @@ def ours_binary():
         return None
 
 
+def skip_if_missing(kind):
+    if kind == "ours" and ours_binary() is None:
+        import pytest
+        pytest.skip("zookeeper-server not built")
+
+
 def write_config(path, port, data_dir, tick_time=2000, whitelist="*"):
     lines = [
         f"tickTime={tick_time}",
