@@ -640,3 +640,76 @@ def test_kazoo_over_maxbuffer_connection_loss(zk_server, base):
         assert c.exists(f"{base}/huge") is None
     finally:
         zkharness.stop_client(c)
+
+
+# ------------------------------------------------------------------ ordering (raw)
+
+def frames_until_reply(c, xid):
+    """Frames (xid, zxid, err, reader) in arrival order, up to the reply to xid."""
+    out = []
+    while True:
+        r = zkharness.Reader(c.recv_frame())
+        f = (r.int(), r.long(), r.int(), r)
+        out.append(f)
+        if f[0] == xid:
+            return out
+
+
+def test_own_write_event_before_reply_raw(zk_server, base):
+    p = f"{base}/n"
+    with RawZk(zk_server.port) as c:
+        c.connect()
+        assert c.request(OP_CREATE, create_body(p, b"0"))[0] == ZOK
+        assert c.request(zkharness.OP_GETDATA, jstr(p) + b"\x01")[0] == ZOK
+        xid = c.send_request(zkharness.OP_SETDATA, jstr(p) + zkharness.jbuf(b"1") + jint(-1))
+        frames = frames_until_reply(c, xid)
+        assert [f[0] for f in frames] == [-1, xid], "event first, then the reply"
+        ev = frames[0][3]
+        assert (ev.int(), ev.int(), ev.str()) == (zkharness.EV_CHANGED, 3, p)
+        assert frames[1][2] == ZOK
+        c.close_session()
+
+
+def test_event_before_new_data_raw(zk_server, zk, base):
+    """A client sees the watch event before any read that returns the new data."""
+    p = zk.create(f"{base}/n", b"old")
+    with RawZk(zk_server.port) as c:
+        c.connect()
+        assert c.request(zkharness.OP_GETDATA, jstr(p) + b"\x01")[0] == ZOK
+        zk.set(p, b"new")
+        xid = c.send_request(zkharness.OP_GETDATA, jstr(p) + b"\x00")
+        frames = frames_until_reply(c, xid)
+        assert [f[0] for f in frames] == [-1, xid]
+        assert frames[1][3].buf() == b"new"
+        c.close_session()
+
+
+def test_pipelined_requests_answered_in_order_raw(zk_server, base):
+    with RawZk(zk_server.port) as c:
+        c.connect()
+        batch = b""
+        ops = []
+        for i in range(100):
+            xid = 1000 + i
+            if i % 3 == 0:
+                body = jint(xid) + jint(OP_CREATE) + create_body(f"{base}/k{i}", b"%d" % i)
+            elif i % 3 == 1:
+                body = jint(xid) + jint(zkharness.OP_GETDATA) + jstr(f"{base}/k{i - 1}") + b"\x00"
+            else:
+                body = jint(xid) + jint(zkharness.OP_EXISTS) + jstr(f"{base}/none{i}") + b"\x00"
+            batch += jint(len(body)) + body
+            ops.append((xid, i % 3))
+        c.send_raw(batch)
+        last_zxid = 0
+        for xid, kind in ops:
+            rxid, zxid, err, r = c.read_reply()
+            assert rxid == xid, "replies come in request order"
+            assert zxid >= last_zxid
+            last_zxid = zxid
+            if kind == 0:
+                assert err == ZOK
+            elif kind == 1:
+                assert err == ZOK and r.buf() == b"%d" % (xid - 1000 - 1)
+            else:
+                assert err == zkharness.ZNONODE
+        c.close_session()
