@@ -11,8 +11,10 @@
 // (lines starting with '{'), then a human-readable table.
 //
 // --wait-ready mode measures the time until the first successful
-// exists("/") on a new session, counted from --since (epoch ns, taken by the
-// caller just before it launched the server) or from zkbench's own start.
+// exists("/") on a new session: it polls TCP (every --poll-us, default 1 ms),
+// then tries sessions in windows of 300 ms. It prints the epoch ns of that
+// reply, and the ms since --since (epoch ns) or since its own start. Start it
+// before the server so that its own start-up is not counted.
 
 #include <arpa/inet.h>
 #include <getopt.h>
@@ -75,6 +77,7 @@ struct Options {
   bool wait_ready = false;
   int64_t since_ns = 0;
   int timeout_s = 60;
+  int poll_us = 1000;
   bool verbose = false;
 };
 
@@ -705,15 +708,13 @@ bool TcpOpen(const std::string& host_port) {
 
 int WaitReady(const Options& opt) {
   const int64_t start_real = opt.since_ns > 0 ? opt.since_ns : RealNs();
-  const int64_t deadline =
-      MonoNs() + int64_t{opt.timeout_s} * 1'000'000'000 -
-      (RealNs() - start_real);
+  const int64_t deadline = MonoNs() + int64_t{opt.timeout_s} * 1'000'000'000;
   // Only the first host of a connect string is polled over TCP.
   std::string first = opt.host.substr(0, opt.host.find(','));
   int attempts = 0;
   while (MonoNs() < deadline) {
     if (!TcpOpen(first)) {
-      usleep(5000);
+      usleep(opt.poll_us);
       continue;
     }
     ++attempts;
@@ -727,9 +728,10 @@ int WaitReady(const Options& opt) {
     zookeeper_close(zh);
     if (rc == ZOK) {
       std::printf(
-          "{\"phase\":\"wait_ready\",\"label\":\"%s\",\"ms\":%.1f,"
-          "\"attempts\":%d}\n",
-          JsonEscape(opt.label).c_str(), (ready - start_real) / 1e6, attempts);
+          "{\"phase\":\"wait_ready\",\"label\":\"%s\",\"ms\":%.2f,"
+          "\"ready_epoch_ns\":%" PRId64 ",\"attempts\":%d}\n",
+          JsonEscape(opt.label).c_str(), (ready - start_real) / 1e6, ready,
+          attempts);
       return 0;
     }
   }
@@ -746,7 +748,7 @@ void Usage() {
       "               [-e session cycles] [-u warm-up ops] [-l label] [-v]\n"
       "               [--resolve-every-poll]\n"
       "       zkbench --wait-ready [-s host:port] [--since EPOCH_NS]\n"
-      "               [--timeout SECONDS] [-l label]\n");
+      "               [--timeout SECONDS] [--poll-us N] [-l label]\n");
 }
 
 bool ParseInt(const char* s, int min, int* out) {
@@ -761,12 +763,13 @@ bool ParseInt(const char* s, int min, int* out) {
 
 int main(int argc, char** argv) {
   Options opt;
-  enum { kWaitReady = 1000, kSince, kTimeout, kResolve };
+  enum { kWaitReady = 1000, kSince, kTimeout, kResolve, kPoll };
   static const option long_opts[] = {
       {"wait-ready", no_argument, nullptr, kWaitReady},
       {"since", required_argument, nullptr, kSince},
       {"timeout", required_argument, nullptr, kTimeout},
       {"resolve-every-poll", no_argument, nullptr, kResolve},
+      {"poll-us", required_argument, nullptr, kPoll},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0}};
   int c;
@@ -788,6 +791,7 @@ int main(int argc, char** argv) {
       case kSince: opt.since_ns = std::strtoll(optarg, nullptr, 10); break;
       case kTimeout: ok &= ParseInt(optarg, 1, &opt.timeout_s); break;
       case kResolve: g_resolve_every_poll = true; break;
+      case kPoll: ok &= ParseInt(optarg, 100, &opt.poll_us); break;
       case 'h': Usage(); return 0;
       default: ok = false;
     }
