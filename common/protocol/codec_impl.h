@@ -47,6 +47,11 @@ struct IsOptional<std::optional<E>> : std::true_type {
   using Inner = E;
 };
 
+template <typename T>
+struct IsOptionalVector : std::false_type {};
+template <typename E>
+struct IsOptionalVector<std::optional<std::vector<E>>> : std::true_type {};
+
 template <typename S>
 void EncodeStruct(Writer& w, const S& s, Ctx c);
 template <typename S>
@@ -101,7 +106,7 @@ void EncodeValue(Writer& w, const M& v, ValueOpts o, Ctx c) {
     c.flexible ? w.CompactArrayLen(n) : w.ArrayLen(n);
     ValueOpts eo{false, o.compact, o.bytes};
     for (const auto& e : v) EncodeValue(w, e, eo, c);
-  } else if constexpr (IsOptional<M>::value && IsVector<typename IsOptional<M>::Inner>::value) {
+  } else if constexpr (IsOptionalVector<M>::value) {
     if (!v) {
       if (o.nullable) {
         c.flexible ? w.CompactArrayLen(-1) : w.ArrayLen(-1);
@@ -169,7 +174,7 @@ void DecodeValue(Reader& r, M& v, ValueOpts o, Ctx c) {
       v.emplace_back();
       DecodeValue(r, v.back(), eo, c);
     }
-  } else if constexpr (IsOptional<M>::value && IsVector<typename IsOptional<M>::Inner>::value) {
+  } else if constexpr (IsOptionalVector<M>::value) {
     using V = typename IsOptional<M>::Inner;
     using E = typename IsVector<V>::Elem;
     // Peek the count without consuming it: decode via a copy of the reader state.

@@ -1,0 +1,14 @@
+// Every message this package implements, for callers that dispatch on API key
+// (the broker's registry, the fuzz target, tests).
+#pragma once
+
+#include "common/protocol/messages/api_versions.h"
+#include "common/protocol/messages/create_partitions.h"
+#include "common/protocol/messages/create_topics.h"
+#include "common/protocol/messages/delete_topics.h"
+#include "common/protocol/messages/describe_configs.h"
+#include "common/protocol/messages/fetch.h"
+#include "common/protocol/messages/init_producer_id.h"
+#include "common/protocol/messages/list_offsets.h"
+#include "common/protocol/messages/metadata.h"
+#include "common/protocol/messages/produce.h"
