@@ -1,0 +1,502 @@
+// Request handling for ZkServer: the ConnectRequest handshake and every opcode.
+// Decoding reads jute directly from the frame (no intermediate records); a frame
+// that does not decode closes the connection, as ZooKeeper does.
+#include <algorithm>
+
+#include "common/util/logging.h"
+#include "daemon/zookeeper/acl.h"
+#include "daemon/zookeeper/prep.h"
+#include "daemon/zookeeper/server.h"
+
+namespace zkserver {
+namespace {
+
+constexpr int32_t kXidNotification = -1;
+constexpr int32_t kXidPing = -2;
+constexpr int32_t kXidAuth = -4;
+constexpr int32_t kXidSetWatches = -8;
+
+void WriteStat(zk::jute::Writer& w, const Stat& s) {
+  w.Long(s.czxid);
+  w.Long(s.mzxid);
+  w.Long(s.ctime);
+  w.Long(s.mtime);
+  w.Int(s.version);
+  w.Int(s.cversion);
+  w.Int(s.aversion);
+  w.Long(s.ephemeral_owner);
+  w.Int(s.data_length);
+  w.Int(s.num_children);
+  w.Long(s.pzxid);
+}
+
+// Decodes one write op body of the given type; false if malformed or unknown.
+bool DecodeWriteOp(zk::jute::Reader& r, int32_t type, WriteOp* op) {
+  op->type = type;
+  switch (type) {
+    case op::kCreate:
+    case op::kCreate2:
+    case op::kCreateContainer:
+      op->path = r.String();
+      op->data = r.String();
+      if (!DecodeAcl(r, &op->acl)) return false;
+      op->flags = r.Int();
+      break;
+    case op::kCreateTtl:
+      op->path = r.String();
+      op->data = r.String();
+      if (!DecodeAcl(r, &op->acl)) return false;
+      op->flags = r.Int();
+      r.Long();  // ttl
+      break;
+    case op::kDelete:
+    case op::kDeleteContainer:
+      op->path = r.String();
+      op->version = type == op::kDelete ? r.Int() : -1;
+      break;
+    case op::kSetData:
+      op->path = r.String();
+      op->data = r.String();
+      op->version = r.Int();
+      break;
+    case op::kSetAcl:
+      op->path = r.String();
+      if (!DecodeAcl(r, &op->acl)) return false;
+      op->version = r.Int();
+      break;
+    case op::kCheck:
+      op->path = r.String();
+      op->version = r.Int();
+      break;
+    default:
+      return false;
+  }
+  return r.ok();
+}
+
+}  // namespace
+
+void ZkServer::Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err,
+                     const zk::jute::Writer* body, int64_t required_zxid) {
+  zk::jute::Writer w;
+  w.Int(0);
+  w.Int(xid);
+  w.Long(zxid);
+  w.Int(err);
+  if (body && err == err::kOk) w.Raw(body->data());
+  w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
+  c.last_zxid_ = zxid;
+  Send(c, w.Take(), required_zxid);
+}
+
+bool ZkServer::HandleFrame(Connection& c, std::string_view frame) {
+  if (c.session_id_ == 0) return HandleConnect(c, frame);
+  return HandleRequest(c, frame);
+}
+
+bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
+  zk::jute::Reader r(frame);
+  int32_t protocol_version = r.Int();
+  int64_t last_zxid_seen = r.Long();
+  int32_t timeout = r.Int();
+  int64_t session_id = r.Long();
+  std::optional<std::string> password = r.Buffer();
+  bool read_only = false;
+  if (r.remaining() >= 1) read_only = r.Bool();
+  if (!r.ok()) return false;
+  (void)protocol_version;
+  (void)read_only;
+  if (last_zxid_seen > tree_.last_zxid()) {
+    log_->warn("[{}] refusing session request: client has seen zxid 0x{:x}, our last is 0x{:x}",
+               c.remote_, last_zxid_seen, tree_.last_zxid());
+    return false;
+  }
+  int32_t negotiated =
+      std::clamp(timeout, config_.min_session_timeout, config_.max_session_timeout);
+  zk::jute::Writer w;
+  w.Int(0);
+  int64_t required = tree_.last_zxid();
+  if (session_id == 0) {
+    Txn txn;
+    txn.type = op::kCreateSession;
+    txn.session_id = NextSessionId();
+    txn.value = negotiated;
+    txn.password.resize(16);
+    for (size_t i = 0; i < 16; i += 8) {
+      uint64_t v = rng_();
+      for (size_t j = 0; j < 8; ++j) txn.password[i + j] = static_cast<char>(v >> (8 * j));
+    }
+    Commit(txn, nullptr);
+    required = txn.zxid;
+    session_id = txn.session_id;
+    password = txn.password;
+    log_->debug("[{}] new session 0x{:x} timeout={}", c.remote_, session_id, negotiated);
+  } else {
+    const DataTree::Session* s = tree_.FindSession(session_id);
+    if (!s || !password || *password != s->password) {
+      log_->info("[{}] {} session 0x{:x} on reconnect", c.remote_,
+                 s ? "invalid password for" : "expired", session_id);
+      w.Int(0);
+      w.Int(0);
+      w.Long(0);
+      w.String(std::string(16, '\0'));
+      w.Bool(false);
+      w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
+      c.session_id_ = -1;  // no further requests are accepted
+      Send(c, w.Take(), required);
+      c.CloseAfterFlush();
+      return true;
+    }
+    // The session moves to this connection; the old one is closed.
+    auto it = session_owner_.find(session_id);
+    if (it != session_owner_.end() && it->second != &c) {
+      Connection* old = it->second;
+      session_owner_.erase(it);
+      old->CloseAfterFlush();
+    }
+  }
+  c.session_id_ = session_id;
+  c.session_timeout_ = negotiated;
+  session_owner_[session_id] = &c;
+  session_timeout_[session_id] = negotiated;
+  expiry_.Touch(session_id, MonoMs(), negotiated);
+  w.Int(0);
+  w.Int(negotiated);
+  w.Long(session_id);
+  w.String(*password);
+  w.Bool(false);
+  w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
+  Send(c, w.Take(), required);
+  return true;
+}
+
+bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
+  if (c.session_id_ < 0 || c.closing_) return true;  // expired handshake: ignore the rest
+  zk::jute::Reader r(frame);
+  int32_t xid = r.Int();
+  int32_t type = r.Int();
+  if (!r.ok()) return false;
+  c.last_cxid_ = xid;
+  c.last_op_ = type;
+  auto t0 = std::chrono::steady_clock::now();
+  auto latency_done = [&] {
+    int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - t0)
+                     .count();
+    if (min_latency_ < 0 || ms < min_latency_) min_latency_ = ms;
+    max_latency_ = std::max(max_latency_, ms);
+    total_latency_ += ms;
+    ++latency_count_;
+  };
+  auto timeout_it = session_timeout_.find(c.session_id_);
+  if (timeout_it != session_timeout_.end()) {
+    expiry_.Touch(c.session_id_, MonoMs(), timeout_it->second);
+  }
+  const int64_t last = tree_.last_zxid();
+
+  switch (type) {
+    case op::kPing:
+      Reply(c, xid == kXidPing ? xid : xid, last, err::kOk, nullptr, last);
+      return true;
+
+    case op::kAuth: {
+      int32_t auth_type = r.Int();
+      std::string scheme = r.String();
+      std::optional<std::string> auth = r.Buffer();
+      if (!r.ok()) return false;
+      (void)auth_type;
+      std::string id = scheme == "digest" && auth ? DigestId(*auth) : std::string();
+      if (id.empty()) {
+        ++auth_failed_;
+        log_->warn("[{}] authentication failed for scheme '{}'", c.remote_, scheme);
+        Reply(c, kXidAuth, 0, err::kAuthFailed, nullptr, last);
+        c.CloseAfterFlush();
+        return true;
+      }
+      Id new_id{"digest", id};
+      if (std::find(c.auth_.begin(), c.auth_.end(), new_id) == c.auth_.end()) {
+        c.auth_.push_back(new_id);
+      }
+      Reply(c, kXidAuth, 0, err::kOk, nullptr, last);
+      return true;
+    }
+
+    case op::kSetWatches:
+    case op::kSetWatches2: {
+      int64_t rel = r.Long();
+      auto read_list = [&r](std::vector<std::string>* out) {
+        int32_t n = r.Count(4);
+        for (int32_t i = 0; i < n && r.ok(); ++i) out->push_back(r.String());
+      };
+      std::vector<std::string> data, exist, child, persistent, recursive;
+      read_list(&data);
+      read_list(&exist);
+      read_list(&child);
+      if (type == op::kSetWatches2) {
+        read_list(&persistent);
+        read_list(&recursive);
+      }
+      if (!r.ok()) return false;
+      std::vector<WatchEvent> events;
+      for (const std::string& p : data) {
+        const DataTree::Node* n = tree_.Find(p);
+        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p});
+        else if (n->mzxid > rel) events.push_back(WatchEvent{c.id(), event::kNodeDataChanged, p});
+        else tree_.AddDataWatch(p, c.id());
+      }
+      for (const std::string& p : exist) {
+        if (tree_.Find(p)) events.push_back(WatchEvent{c.id(), event::kNodeCreated, p});
+        else tree_.AddDataWatch(p, c.id());
+      }
+      for (const std::string& p : child) {
+        const DataTree::Node* n = tree_.Find(p);
+        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p});
+        else if (n->pzxid > rel)
+          events.push_back(WatchEvent{c.id(), event::kNodeChildrenChanged, p});
+        else tree_.AddChildWatch(p, c.id());
+      }
+      DispatchEvents(events, last);
+      Reply(c, xid, last, err::kOk, nullptr, last);
+      return true;
+    }
+
+    case op::kCloseSession: {
+      int64_t sid = c.session_id_;
+      Txn txn;
+      txn.type = op::kCloseSession;
+      txn.session_id = sid;
+      int64_t required = last;
+      if (tree_.FindSession(sid)) {
+        Commit(txn, nullptr);
+        required = txn.zxid;
+      }
+      expiry_.Remove(sid);
+      session_timeout_.erase(sid);
+      session_owner_.erase(sid);
+      Reply(c, xid, required, err::kOk, nullptr, required);
+      latency_done();
+      c.CloseAfterFlush();
+      return true;
+    }
+
+    case op::kExists:
+    case op::kGetData:
+    case op::kGetChildren:
+    case op::kGetChildren2: {
+      std::string path = r.String();
+      bool watch = r.Bool();
+      if (!r.ok()) return false;
+      const DataTree::Node* n = tree_.Find(path);
+      zk::jute::Writer body;
+      int32_t rc = err::kOk;
+      if (!n) {
+        rc = err::kNoNode;
+        if (watch && type == op::kExists) tree_.AddDataWatch(path, c.id());
+      } else if (type != op::kExists && !CheckAcl(*n->acl, perm::kRead, c.auth_)) {
+        rc = err::kNoAuth;
+      } else if (type == op::kExists || type == op::kGetData) {
+        if (type == op::kGetData) body.String(n->data);
+        WriteStat(body, tree_.StatOf(*n));
+        if (watch) tree_.AddDataWatch(path, c.id());
+      } else {
+        body.Int(static_cast<int32_t>(n->children.size()));
+        for (const std::string& child : n->children) body.String(child);
+        if (type == op::kGetChildren2) WriteStat(body, tree_.StatOf(*n));
+        if (watch) tree_.AddChildWatch(path, c.id());
+      }
+      Reply(c, xid, last, rc, &body, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kGetAcl: {
+      std::string path = r.String();
+      if (!r.ok()) return false;
+      const DataTree::Node* n = tree_.Find(path);
+      zk::jute::Writer body;
+      int32_t rc = err::kOk;
+      if (!n) {
+        rc = err::kNoNode;
+      } else if (!CheckAcl(*n->acl, perm::kRead | perm::kAdmin, c.auth_)) {
+        rc = err::kNoAuth;
+      } else {
+        EncodeAcl(*n->acl, body);
+        WriteStat(body, tree_.StatOf(*n));
+      }
+      Reply(c, xid, last, rc, &body, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kGetAllChildrenNumber: {
+      std::string path = r.String();
+      if (!r.ok()) return false;
+      const DataTree::Node* n = tree_.Find(path);
+      zk::jute::Writer body;
+      int32_t rc = err::kOk;
+      if (!n) {
+        rc = err::kNoNode;
+      } else if (!CheckAcl(*n->acl, perm::kRead, c.auth_)) {
+        rc = err::kNoAuth;
+      } else {
+        int32_t count = 0;
+        std::string prefix = path == "/" ? "/" : path + "/";
+        tree_.ForEachNode([&](const std::string& p, const DataTree::Node&) {
+          if (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0) ++count;
+        });
+        body.Int(count);
+      }
+      Reply(c, xid, last, rc, &body, last);
+      return true;
+    }
+
+    case op::kGetEphemerals: {
+      std::string prefix = r.String();
+      if (!r.ok()) return false;
+      zk::jute::Writer body;
+      std::vector<std::string> paths;
+      for (const std::string& p : tree_.EphemeralsOf(c.session_id_)) {
+        if (prefix == "/" || p.compare(0, prefix.size(), prefix) == 0) paths.push_back(p);
+      }
+      body.Int(static_cast<int32_t>(paths.size()));
+      for (const std::string& p : paths) body.String(p);
+      Reply(c, xid, last, err::kOk, &body, last);
+      return true;
+    }
+
+    case op::kSync: {
+      std::string path = r.String();
+      if (!r.ok()) return false;
+      zk::jute::Writer body;
+      body.String(path);
+      Reply(c, xid, last, err::kOk, &body, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kCreate:
+    case op::kCreate2:
+    case op::kCreateContainer:
+    case op::kCreateTtl:
+    case op::kDelete:
+    case op::kDeleteContainer:
+    case op::kSetData:
+    case op::kSetAcl: {
+      WriteOp wop;
+      if (!DecodeWriteOp(r, type, &wop)) return false;
+      Txn txn;
+      int32_t rc = err::kUnimplemented;
+      Prep prep(tree_);
+      PrepContext ctx{c.session_id_, &c.auth_, 0, 0};
+      if (type != op::kCreateTtl) rc = prep.PrepareOne(ctx, wop, &txn);
+      if (type == op::kDeleteContainer && rc == err::kOk) {
+        const DataTree::Node* n = tree_.Find(wop.path);
+        if (!n || n->ephemeral_owner != kContainerOwner) rc = err::kBadArguments;
+      }
+      if (rc != err::kOk) {
+        Reply(c, xid, last, rc, nullptr, last);
+        latency_done();
+        return true;
+      }
+      std::vector<DataTree::OpResult> results;
+      Commit(txn, &results);
+      zk::jute::Writer body;
+      const DataTree::OpResult& res = results.front();
+      switch (type) {
+        case op::kCreate:
+          body.String(res.path);
+          break;
+        case op::kCreate2:
+        case op::kCreateContainer:
+          body.String(res.path);
+          WriteStat(body, res.stat);
+          break;
+        case op::kSetData:
+        case op::kSetAcl:
+          WriteStat(body, res.stat);
+          break;
+        default:
+          break;
+      }
+      Reply(c, xid, txn.zxid, err::kOk, &body, txn.zxid);
+      latency_done();
+      return true;
+    }
+
+    case op::kMulti: {
+      std::vector<WriteOp> ops;
+      std::vector<int32_t> op_types;
+      while (true) {
+        int32_t t = r.Int();
+        bool done = r.Bool();
+        r.Int();  // err
+        if (!r.ok()) return false;
+        if (done) break;
+        WriteOp wop;
+        if (!DecodeWriteOp(r, t, &wop)) return false;
+        ops.push_back(std::move(wop));
+        op_types.push_back(t);
+      }
+      zk::jute::Writer body;
+      Txn txn;
+      std::vector<int32_t> errors;
+      int32_t rc = err::kOk;
+      for (size_t i = 0; i < ops.size(); ++i) {
+        if (op_types[i] == op::kCreateTtl || op_types[i] == op::kDeleteContainer) {
+          // Not supported inside a multi here: report the op as failing.
+          errors.assign(ops.size(), err::kOk);
+          for (size_t j = i + 1; j < ops.size(); ++j) errors[j] = err::kRuntimeInconsistency;
+          errors[i] = err::kUnimplemented;
+          rc = err::kUnimplemented;
+          break;
+        }
+      }
+      if (rc == err::kOk && !ops.empty()) {
+        Prep prep(tree_);
+        PrepContext ctx{c.session_id_, &c.auth_, 0, 0};
+        rc = prep.PrepareMulti(ctx, ops, &txn, &errors);
+      }
+      int64_t reply_zxid = last;
+      if (rc != err::kOk) {
+        for (int32_t e : errors) {
+          body.Int(op::kError);
+          body.Bool(false);
+          body.Int(e);
+          body.Int(e);
+        }
+      } else if (!ops.empty()) {
+        std::vector<DataTree::OpResult> results;
+        Commit(txn, &results);
+        reply_zxid = txn.zxid;
+        for (size_t i = 0; i < ops.size() && i < results.size(); ++i) {
+          int32_t t = op_types[i];
+          int32_t result_type = (t == op::kCreateContainer) ? op::kCreate2 : t;
+          body.Int(result_type);
+          body.Bool(false);
+          body.Int(err::kOk);
+          if (t == op::kCreate) {
+            body.String(results[i].path);
+          } else if (t == op::kCreate2 || t == op::kCreateContainer) {
+            body.String(results[i].path);
+            WriteStat(body, results[i].stat);
+          } else if (t == op::kSetData) {
+            WriteStat(body, results[i].stat);
+          }
+        }
+      }
+      body.Int(-1);
+      body.Bool(true);
+      body.Int(-1);
+      Reply(c, xid, reply_zxid, err::kOk, &body, reply_zxid);
+      latency_done();
+      return true;
+    }
+
+    default:
+      log_->debug("[{}] unimplemented opcode {}", c.remote_, type);
+      Reply(c, xid, last, err::kUnimplemented, nullptr, last);
+      return true;
+  }
+}
+
+}  // namespace zkserver
