@@ -55,7 +55,17 @@ util::Result<std::unique_ptr<PartitionLog>> PartitionLog::Open(const std::string
 
 util::Status PartitionLog::Load(const LoadHints& hints) {
   UTIL_RETURN_IF_ERROR(CreateDirs(dir_));
-  auto cache = LeaderEpochCache::Load(JoinPath(dir_, kLeaderEpochCheckpoint));
+  const std::string epoch_path = JoinPath(dir_, kLeaderEpochCheckpoint);
+  auto cache = LeaderEpochCache::Load(epoch_path);
+  bool force_recover = false;
+  if (!cache.ok() && cache.status().IsCorruption()) {
+    // Derived data: rebuild it from the batches' epochs by scanning everything.
+    StorageLog().warn("[{}] {}; rebuilding it from the log", tp_.DirName(),
+                      cache.status().ToString());
+    UTIL_RETURN_IF_ERROR(RemoveFile(epoch_path));
+    cache = LeaderEpochCache::Load(epoch_path);
+    force_recover = true;
+  }
   if (!cache.ok()) return cache.status();
   epoch_cache_ = std::move(*cache);
 
@@ -90,8 +100,8 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
     }
   };
   for (size_t i = 0; i < bases.size(); ++i) {
-    bool trusted =
-        hints.clean_shutdown || (i + 1 < bases.size() && bases[i + 1] <= hints.recovery_point);
+    bool trusted = !force_recover && (hints.clean_shutdown || (i + 1 < bases.size() &&
+                                                               bases[i + 1] <= hints.recovery_point));
     uint64_t truncated = 0;
     auto seg = LogSegment::Open(dir_, bases[i], config_.index_interval_bytes, kMaxStoredBatch,
                                 /*recover=*/!trusted, visit, &truncated);
@@ -99,9 +109,10 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
     segments_[bases[i]] = std::move(*seg);
     if (truncated > 0) {
       StorageLog().warn(
-          "[{}] recovery truncated {} bytes from segment base_offset={}; removing {} later "
+          "[{}] recovery truncated {} bytes from segment base_offset={} ({}); removing {} later "
           "segment(s)",
-          tp_.DirName(), truncated, bases[i], bases.size() - i - 1);
+          tp_.DirName(), truncated, bases[i], segments_[bases[i]]->recovery_stop().ToString(),
+          bases.size() - i - 1);
       for (size_t j = i + 1; j < bases.size(); ++j) {
         UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kLogSuffix));
         UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kIndexSuffix));
@@ -266,8 +277,10 @@ util::Status PartitionLog::Roll(int64_t base_offset, int64_t now_ms) {
   auto seg = LogSegment::Create(dir_, base_offset, config_.index_interval_bytes, now_ms);
   if (!seg.ok()) return seg.status();
   UTIL_RETURN_IF_ERROR(SyncDir(dir_));
+  const bool first = segments_.empty();
   segments_[base_offset] = std::move(*seg);
-  StorageLog().info("[{}] rolled segment base_offset={}", tp_.DirName(), base_offset);
+  StorageLog().info("[{}] {} segment base_offset={}", tp_.DirName(), first ? "created" : "rolled",
+                    base_offset);
   return util::Status::OK();
 }
 

@@ -323,6 +323,7 @@ util::Result<uint64_t> LogSegment::Recover(
   }
   if (stop.ok()) stop = scanner.status();
   if (!stop.ok() && !stop.IsCorruption()) return stop;
+  recovery_stop_ = stop;
   uint64_t cut = *file_size - size_;
   if (cut > 0) UTIL_RETURN_IF_ERROR(log_.Truncate(size_));
   UTIL_RETURN_IF_ERROR(RewriteIndexFiles());

@@ -145,6 +145,8 @@ class LogSegment {
     return max_timestamp_ >= 0 ? max_timestamp_ : last_modified_ms_;
   }
   bool dirty() const { return dirty_; }
+  // Why the last Recover stopped early (OK when it reached a clean end).
+  const util::Status& recovery_stop() const { return recovery_stop_; }
   const std::vector<OffsetIndexEntry>& offset_index() const { return offset_index_; }
   const std::vector<TimeIndexEntry>& time_index() const { return time_index_; }
 
@@ -177,6 +179,7 @@ class LogSegment {
   int64_t last_modified_ms_ = 0;
   int64_t bytes_since_last_index_entry_ = 0;
   bool dirty_ = false;
+  util::Status recovery_stop_;
   std::vector<OffsetIndexEntry> offset_index_;
   std::vector<TimeIndexEntry> time_index_;
 };
