@@ -211,6 +211,9 @@ class Connection : public ConnectionContext, public std::enable_shared_from_this
       while (frame.size() < static_cast<size_t>(size)) {
         if (Buffered() == 0 && !co_await ReadMore()) co_return;
         size_t take = std::min(Buffered(), static_cast<size_t>(size) - frame.size());
+        if (frame.size() + take > frame.capacity()) {  // grow, but never past the frame size
+          frame.reserve(std::min(static_cast<size_t>(size), std::max(frame.size() + take, 2 * frame.capacity())));
+        }
         frame.append(in_.data() + in_begin_, take);
         in_begin_ += take;
       }
@@ -301,10 +304,11 @@ class Connection : public ConnectionContext, public std::enable_shared_from_this
     return deadline;
   }
 
-  // One wait outstanding; a deadline that moves later is picked up when the timer fires,
-  // one that moves earlier (a frame started) re-arms it.
+  // One wait outstanding; a deadline that moves later is picked up when the timer fires.
+  // The timer never sleeps longer than frame_read_timeout, so a frame that starts later
+  // never needs to re-arm it (no timer churn per request on a busy connection).
   void ArmWatchdog() {
-    watchdog_.expires_at(Deadline());
+    watchdog_.expires_at(std::min(Deadline(), Clock::now() + options_.frame_read_timeout));
     auto self = shared_from_this();
     watchdog_.async_wait([self](const boost::system::error_code& ec) { self->OnWatchdog(ec); });
   }
@@ -500,15 +504,14 @@ void FramedServer::Admit(tcp::socket socket, size_t index) {
   if (ec) return;  // already gone
   std::string peer_text = peer.address().to_string() + ":" + std::to_string(peer.port());
   if (connections_.size() >= options_.max_connections) {
-    Log().warn("[{}] refusing connection: {} connections open (max.connections)", peer_text,
-               connections_.size());
+    LogRefusal(peer_text, "max.connections", connections_.size());
     socket.close(ec);
     return;
   }
   size_t& from_ip = per_ip_[peer.address()];
   if (from_ip >= options_.max_connections_per_ip) {
-    Log().warn("[{}] refusing connection: {} connections from this address (max.connections.per.ip)",
-               peer_text, from_ip);
+    LogRefusal(peer_text, "max.connections.per.ip", from_ip);
+    if (from_ip == 0) per_ip_.erase(peer.address());
     socket.close(ec);
     return;
   }
@@ -526,6 +529,19 @@ void FramedServer::Admit(tcp::socket socket, size_t index) {
   Log().debug("[{}] accepted connection {} on {}", peer_text, connection->id(),
               options_.endpoints[index].name);
   connection->Start();
+}
+
+// At most one warning per second, so a connection flood does not flood the log too.
+void FramedServer::LogRefusal(const std::string& peer, const char* limit, size_t count) {
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_refusal_log_ < std::chrono::seconds(1)) {
+    ++refusals_not_logged_;
+    return;
+  }
+  last_refusal_log_ = now;
+  Log().warn("[{}] refusing connection: {} connections, limit {} reached ({} more refused since last warning)",
+             peer, count, limit, refusals_not_logged_);
+  refusals_not_logged_ = 0;
 }
 
 void FramedServer::Forget(Connection* connection) {

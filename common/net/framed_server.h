@@ -184,6 +184,7 @@ class FramedServer {
   asio::awaitable<void> AcceptLoop(size_t index);
   void Admit(asio::ip::tcp::socket socket, size_t index);
   void Forget(Connection* connection);
+  void LogRefusal(const std::string& peer, const char* limit, size_t count);
   void DoStop();
 
   asio::io_context& io_;
@@ -195,6 +196,8 @@ class FramedServer {
   std::map<Connection*, std::shared_ptr<Connection>> connections_;
   std::map<asio::ip::address, size_t> per_ip_;
   uint64_t next_connection_id_ = 1;
+  std::chrono::steady_clock::time_point last_refusal_log_{};
+  size_t refusals_not_logged_ = 0;
   bool stopped_ = false;
 };
 

@@ -261,6 +261,49 @@ TEST_CASE("reading stops at max in flight and resumes when responses go out", "[
   CHECK(invoked == 10);
 }
 
+TEST_CASE("a thousand pipelined requests are answered in order", "[net]") {
+  ServerOptions options;
+  options.max_in_flight = 16;
+  TestServer s(Echo(), options);
+  auto client = Connect(s);
+  std::string burst;
+  for (int i = 0; i < 1000; ++i) {
+    std::string frame = "request-" + std::to_string(i);
+    burst += RawSize(static_cast<uint32_t>(frame.size())) + frame;
+  }
+  REQUIRE(client->SendRaw(burst, kTimeout).ok());
+  for (int i = 0; i < 1000; ++i) {
+    auto reply = client->Receive(kTimeout);
+    REQUIRE(reply.ok());
+    REQUIRE(*reply == "request-" + std::to_string(i));
+  }
+}
+
+TEST_CASE("reading pauses while unwritten output is over the bound", "[net]") {
+  ServerOptions options;
+  options.max_in_flight = 1000;
+  options.max_output_bytes = 2 << 20;
+  std::atomic<int> invoked{0};
+  const std::string big(4 << 20, 'b');
+  TestServer s(
+      [&](ConnectionContext&, std::string, Responder r) {
+        ++invoked;
+        r.Send(big);
+      },
+      options);
+  auto client = Connect(s);
+  for (int i = 0; i < 40; ++i) REQUIRE(client->Send("give", kTimeout).ok());
+  REQUIRE(WaitFor([&] { return invoked > 0; }, kTimeout));
+  std::this_thread::sleep_for(150ms);
+  CHECK(invoked < 40);  // the client reads nothing, so the server stopped reading
+  for (int i = 0; i < 40; ++i) {
+    auto reply = client->Receive(kTimeout);
+    REQUIRE(reply.ok());
+    REQUIRE(reply->size() == big.size());
+  }
+  CHECK(invoked == 40);
+}
+
 TEST_CASE("a Close reply sends earlier responses then closes", "[net]") {
   TestServer s([](ConnectionContext&, std::string frame, Responder r) {
     if (frame == "bye") {
