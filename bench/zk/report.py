@@ -134,6 +134,8 @@ def main():
 
     row("start to first session (ms)", mvals("apache", "start_ms"),
         mvals("ours", "start_ms"), 1, True)
+    row("  of which: launch to port open (ms)", mvals("apache", "tcp_ms"),
+        mvals("ours", "tcp_ms"), 1)
     row("RSS right after start (MiB)", mvals("apache", "rss_start_kib", 1024),
         mvals("ours", "rss_start_kib", 1024), 1)
     row("peak RSS, VmHWM after both runs (MiB)",

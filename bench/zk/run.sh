@@ -178,10 +178,13 @@ EOF
     stop_pid "$pid"; rm -rf "$dir"; unset "LIVE_DIRS[$dir]"
     return 1
   fi
-  local start_ms rss0
-  start_ms=$("$PY" -c 'import json,sys; print(round((json.loads(sys.argv[1])["ready_epoch_ns"] - int(sys.argv[2])) / 1e6, 2))' "$ready" "$t0")
+  local start_ms tcp_ms rss0
+  read -r start_ms tcp_ms < <("$PY" -c '
+import json, sys
+j, t0 = json.loads(sys.argv[1]), int(sys.argv[2])
+print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0) / 1e6, 2))' "$ready" "$t0")
   rss0=$(kib_field "$pid" VmRSS)
-  log "rep $rep: $server ready after $start_ms ms, RSS ${rss0:-?} KiB"
+  log "rep $rep: $server ready after $start_ms ms (port open after $tcp_ms ms), RSS ${rss0:-?} KiB"
 
   local cfg args
   for cfg in pipelined unloaded; do
@@ -209,12 +212,15 @@ EOF
 
   local hwm
   hwm=$(kib_field "$pid" VmHWM)
-  record server="\"$server\"" rep="$rep" start_ms="$start_ms" \
+  record server="\"$server\"" rep="$rep" start_ms="$start_ms" tcp_ms="$tcp_ms" \
     rss_start_kib="${rss0:-null}" hwm_kib="${hwm:-null}"
   if [ "$KEEP" = 1 ]; then cp "$dir"/*.log "$dir"/*.out "$OUT/" 2>/dev/null; fi
   stop_pid "$pid"
   rm -rf "$dir"
   unset "LIVE_DIRS[$dir]"
+  # Flush this server's dirty pages now, so the next server's fsyncs (and
+  # start time) do not pay for them.
+  sync
 }
 
 COMMIT=$(git -C "$REPO" log -1 --format='%h %cd' --date=format:'%Y-%m-%d %H:%M' 2>/dev/null)

@@ -712,11 +712,13 @@ int WaitReady(const Options& opt) {
   // Only the first host of a connect string is polled over TCP.
   std::string first = opt.host.substr(0, opt.host.find(','));
   int attempts = 0;
+  int64_t tcp_ns = 0;  // first accepted TCP connect, for diagnosis
   while (MonoNs() < deadline) {
     if (!TcpOpen(first)) {
       usleep(opt.poll_us);
       continue;
     }
+    if (tcp_ns == 0) tcp_ns = RealNs();
     ++attempts;
     SessionState st;
     int64_t window = std::min<int64_t>(300'000'000, deadline - MonoNs());
@@ -729,9 +731,10 @@ int WaitReady(const Options& opt) {
     if (rc == ZOK) {
       std::printf(
           "{\"phase\":\"wait_ready\",\"label\":\"%s\",\"ms\":%.2f,"
-          "\"ready_epoch_ns\":%" PRId64 ",\"attempts\":%d}\n",
+          "\"ready_epoch_ns\":%" PRId64 ",\"tcp_epoch_ns\":%" PRId64
+          ",\"attempts\":%d}\n",
           JsonEscape(opt.label).c_str(), (ready - start_real) / 1e6, ready,
-          attempts);
+          tcp_ns, attempts);
       return 0;
     }
   }
