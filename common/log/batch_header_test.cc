@@ -75,5 +75,30 @@ TEST_CASE("first offset with timestamp walks uncompressed records", "[log]") {
   CHECK(FirstOffsetWithTimestamp(b, *h, 0, &ts) == 50);
 }
 
+std::string Hex(std::string_view s) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+// The worked example of FORMAT.md, computed independently (Python, bitwise CRC-32C).
+TEST_CASE("the FORMAT.md example batches are byte-exact", "[log]") {
+  std::string b1 = testing::BuildBatch({{std::nullopt, "hello", 1700000000000}});
+  StampBatch(b1.data(), 0, 0);
+  CHECK(Hex(b1) ==
+        "00000000000000000000003d0000000002e641a44b0000000000000000018bcfe568000000018bcfe568"
+        "00ffffffffffffffffffffffffffff0000000116000000010a68656c6c6f00");
+  std::string b2 = testing::BuildBatch(
+      {{std::string("k"), "a", 1700000000005}, {std::nullopt, "b", 1700000000009}});
+  StampBatch(b2.data(), 1, 0);
+  CHECK(Hex(b2) ==
+        "0000000000000001000000420000000002fe79ed970000000000010000018bcfe568050000018bcfe568"
+        "09ffffffffffffffffffffffffffff0000000210000000026b0261000e00080201026200");
+}
+
 }  // namespace
 }  // namespace kafka::log

@@ -94,9 +94,10 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
     }
   }
 
-  auto visit = [this](const BatchHeader& h) {
-    if (h.partition_leader_epoch > epoch_cache_.LatestEpoch()) {
-      (void)epoch_cache_.Assign(h.partition_leader_epoch, h.base_offset);
+  util::Status epoch_status;
+  auto visit = [this, &epoch_status](const BatchHeader& h) {
+    if (h.partition_leader_epoch > epoch_cache_.LatestEpoch() && epoch_status.ok()) {
+      epoch_status = epoch_cache_.Assign(h.partition_leader_epoch, h.base_offset);
     }
   };
   for (size_t i = 0; i < bases.size(); ++i) {
@@ -107,6 +108,7 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
                                 /*recover=*/!trusted, visit, &truncated);
     if (!seg.ok()) return seg.status();
     segments_[bases[i]] = std::move(*seg);
+    UTIL_RETURN_IF_ERROR(epoch_status);
     if (truncated > 0) {
       StorageLog().warn(
           "[{}] recovery truncated {} bytes from segment base_offset={} ({}); removing {} later "

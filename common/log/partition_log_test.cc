@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <random>
 
 #include "common/log/file.h"
 #include "common/log/testing/batch_builder.h"
@@ -35,6 +36,19 @@ LoadHints Clean() {
 std::vector<int64_t> Offsets(const std::string& records) {
   std::vector<int64_t> out;
   for (const auto& r : DecodeRecords(records)) out.push_back(r.offset);
+  return out;
+}
+
+// Every batch from `from` to LEO (Read returns one segment at a time, as Kafka's).
+std::string ReadAll(const PartitionLog& log, int64_t from = 0) {
+  std::string out;
+  for (int64_t off = from; off < log.log_end_offset();) {
+    auto r = log.Read(off, 1 << 20);
+    REQUIRE(r.ok());
+    REQUIRE(r->next_offset > off);
+    out += r->records;
+    off = r->next_offset;
+  }
   return out;
 }
 
@@ -456,6 +470,67 @@ TEST_CASE("recovery rebuilds the leader epoch cache from batches", "[log]") {
   CHECK(log->epoch_cache().entries() == std::vector<EpochEntry>{{1, 0}, {4, 2}});
   CHECK(log->EndOffsetForEpoch(1) == EpochEntry{1, 2});
   CHECK(log->EndOffsetForEpoch(4) == EpochEntry{4, 4});
+}
+
+// Kafka's LogSegmentTest.testRecoveryWithCorruptMessage: overwrite from a random
+// spot in a random batch's first 15 bytes to the end with random bytes; exactly the
+// batches before it survive.
+TEST_CASE("recovery keeps exactly the batches before a randomly corrupted one", "[log]") {
+  std::mt19937 rng(20261124);
+  for (int iter = 0; iter < 10; ++iter) {
+    auto d = WriteTenBatches("rec_random_" + std::to_string(iter));
+    std::string path = LogFile(d.dir, 0);
+    std::string data = ReadFileOrDie(path);
+    int victim = static_cast<int>(rng() % 10);
+    uint64_t start = victim == 0 ? 0 : d.batch_ends[victim - 1];
+    uint64_t pos = start + rng() % 15;
+    for (uint64_t i = pos; i < data.size(); ++i) data[i] = static_cast<char>(rng());
+    WriteFileOrDie(path, data);
+    auto log = OpenOrDie(d.dir, d.config);
+    INFO("iteration " << iter << " victim batch " << victim);
+    CHECK(log->log_end_offset() == 2 * victim);
+    CHECK(std::filesystem::file_size(path) == start);
+    if (victim > 0) {
+      CHECK(Offsets(log->Read(0, 1 << 20)->records).size() == static_cast<size_t>(2 * victim));
+    }
+  }
+}
+
+// Kafka's LogLoaderTest.testCorruptLog: random bytes after the active segment and
+// its index change nothing that was written.
+TEST_CASE("random bytes appended to a segment and its index lose nothing", "[log]") {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 10; ++iter) {
+    std::string dir = FreshTestDir("rec_append_random_" + std::to_string(iter));
+    LogConfig config;
+    config.segment_bytes = 700;
+    config.index_interval_bytes = 100;
+    int batches = 50 + static_cast<int>(rng() % 50);
+    std::string before;
+    int64_t leo = 0;
+    int64_t last_base = 0;
+    {
+      auto log = OpenOrDie(dir, config);
+      AppendBatches(*log, batches, 1, 1000);
+      leo = log->log_end_offset();
+      before = ReadAll(*log);
+      last_base = log->SegmentBaseOffsets().back();
+    }
+    auto junk = [&] {
+      std::string s(1 + rng() % 1024, '\0');
+      for (char& c : s) c = static_cast<char>(rng());
+      return s;
+    };
+    for (const char* suffix : {kLogSuffix, kIndexSuffix}) {
+      std::string path = SegmentFileStem(dir, last_base) + suffix;
+      WriteFileOrDie(path, ReadFileOrDie(path) + junk());
+    }
+    auto log = OpenOrDie(dir, config);
+    CHECK(log->log_end_offset() == leo);
+    std::string after = ReadAll(*log);
+    CHECK(after == before);
+    CHECK(DecodeRecords(after).size() == static_cast<size_t>(batches));
+  }
 }
 
 // ---- Replication ------------------------------------------------------------------
