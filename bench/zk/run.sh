@@ -11,7 +11,8 @@
 # (VmHWM) after both, stop by PID, remove the temp dir. Medians over -r reps.
 #
 # Environment overrides: ZKBENCH (zkbench binary), ZK_SERVER (our server),
-# JAVA (default /usr/bin/java), ZK_JARS (Apache classpath).
+# OURS_LABEL (what to call its version in the report, default: git state of
+# daemon/zookeeper), JAVA (default /usr/bin/java), ZK_JARS (Apache classpath).
 set -u -o pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --apache-only) SERVERS="apache"; shift ;;
     --ours-only) SERVERS="ours"; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -225,11 +226,20 @@ print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0)
 
 COMMIT=$(git -C "$REPO" log -1 --format='%h %cd' --date=format:'%Y-%m-%d %H:%M' 2>/dev/null)
 if [[ " $SERVERS " == *" ours "* ]]; then
-  OURS_COMMIT=$(git -C "$REPO" log -1 --format=%h -- daemon/zookeeper 2>/dev/null)
-  OURS_COMMIT=${OURS_COMMIT:-"(no commit yet)"}
-  if [ -n "$(git -C "$REPO" status --porcelain -- daemon/zookeeper 2>/dev/null)" ]; then
-    OURS_COMMIT="$OURS_COMMIT + uncommitted changes in daemon/zookeeper"
+  # Run a private copy: others may rebuild bazel-bin while we measure.
+  built=$(date -u -r "$ZK_SERVER" '+%H:%M:%S UTC')
+  cp "$ZK_SERVER" "$OUT/zookeeper-server" || exit 1
+  ZK_SERVER=$OUT/zookeeper-server
+  if [ -n "${OURS_LABEL:-}" ]; then
+    OURS_COMMIT=$OURS_LABEL
+  else
+    OURS_COMMIT=$(git -C "$REPO" log -1 --format=%h -- daemon/zookeeper 2>/dev/null)
+    OURS_COMMIT=${OURS_COMMIT:-"(no commit yet)"}
+    if [ -n "$(git -C "$REPO" status --porcelain -- daemon/zookeeper 2>/dev/null)" ]; then
+      OURS_COMMIT="$OURS_COMMIT + uncommitted changes in daemon/zookeeper"
+    fi
   fi
+  OURS_COMMIT="$OURS_COMMIT (binary built $built)"
 else
   OURS_COMMIT="(not run)"
 fi
