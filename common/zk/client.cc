@@ -183,9 +183,14 @@ void Client::Start() {
   });
 }
 
-void Client::Close(std::function<void()> done) {
-  asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+void Client::Close(std::function<void()> done, bool end_session) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done), end_session]() mutable {
     Client* c = self.get();
+    if (!end_session && c->TerminalError() == 0) {
+      if (done) c->close_waiters_.push_back(std::move(done));
+      c->Terminate(State::kClosed, E(ErrorCode::kClosing), KeeperState::kClosed);
+      return;
+    }
     switch (c->state_) {
       case State::kClosed:
       case State::kExpired:
@@ -230,8 +235,8 @@ void Client::Close(std::function<void()> done) {
   });
 }
 
-void Client::Create(std::string path, std::string data, CreateMode mode, Callback<CreateResult> cb,
-                    AclList acl, int64_t ttl_ms) {
+void Client::Create(std::string path, std::optional<std::string> data, CreateMode mode,
+                    Callback<CreateResult> cb, AclList acl, int64_t ttl_ms) {
   asio::post(strand_, [self = shared_from_this(), path = std::move(path), data = std::move(data),
                        mode, cb = std::move(cb), acl = std::move(acl), ttl_ms]() mutable {
     const auto flags = static_cast<int32_t>(mode);
@@ -319,6 +324,7 @@ void Client::GetData(std::string path, Watcher watcher, Callback<DataResult> cb)
                                            jute::Reader& r, DataResult* out) mutable {
                           GetDataResponse resp;
                           if (!GetDataResponse::Read(r, &resp)) return false;
+                          out->is_null = !resp.data.has_value();
                           out->data = resp.data.value_or(std::string());
                           out->stat = resp.stat;
                           if (watcher) c->AddWatch(WatchKind::kData, path, std::move(watcher));
@@ -1025,11 +1031,11 @@ Reply<Empty> SyncClient::Connect(std::chrono::milliseconds timeout) {
   return Reply<Empty>{err, {}};
 }
 
-void SyncClient::Close() {
+void SyncClient::Close(bool end_session) {
   if (!client_) return;
   auto done = std::make_shared<std::promise<void>>();
   auto fut = done->get_future();
-  client_->Close([done] { done->set_value(); });
+  client_->Close([done] { done->set_value(); }, end_session);
   fut.wait_for(kCloseWait + std::chrono::milliseconds(1000));
   client_.reset();
 }
@@ -1060,7 +1066,8 @@ Reply<T> SyncClient::Call(Issue issue) {
   return std::move(*slot->reply);
 }
 
-Reply<CreateResult> SyncClient::Create(const std::string& path, const std::string& data,
+Reply<CreateResult> SyncClient::Create(const std::string& path,
+                                       const std::optional<std::string>& data,
                                        CreateMode mode, const AclList& acl, int64_t ttl_ms) {
   return Call<CreateResult>([&](Callback<CreateResult> cb) {
     client_->Create(path, data, mode, std::move(cb), acl, ttl_ms);

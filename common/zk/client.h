@@ -115,7 +115,8 @@ struct CreateResult {
   Stat stat;
 };
 struct DataResult {
-  std::string data;  // null data reads as empty
+  std::string data;      // null data reads as empty...
+  bool is_null = false;  // ...and sets this (zkCli prints "null")
   Stat stat;
 };
 struct ChildrenResult {
@@ -139,13 +140,16 @@ class Client : public std::enable_shared_from_this<Client> {
   // Starts connecting; requests may be issued right away and wait for the session.
   void Start();
   // Closes the session (closeSession, bounded wait) and the connection; pending
-  // requests fail with kClosing. `done` runs on the strand when finished.
-  void Close(std::function<void()> done = {});
+  // requests fail with kClosing. `done` runs on the strand when finished. With
+  // end_session false only the connection is closed and the server keeps the
+  // session (and its ephemerals) until it times out, as zkCli's one-shot mode does.
+  void Close(std::function<void()> done = {}, bool end_session = true);
 
   // Create with any mode. Sequential modes return the generated name. TTL modes
   // need ttl_ms > 0. Uses create2 (or createContainer / createTTL).
-  void Create(std::string path, std::string data, CreateMode mode, Callback<CreateResult> cb,
-              AclList acl = OpenAclUnsafe(), int64_t ttl_ms = 0);
+  // data nullopt is stored as null (zkCli `create /p` without data).
+  void Create(std::string path, std::optional<std::string> data, CreateMode mode,
+              Callback<CreateResult> cb, AclList acl = OpenAclUnsafe(), int64_t ttl_ms = 0);
   void Delete(std::string path, int32_t version, Callback<Empty> cb);
   // err is NoNode when the node is absent; a watcher is then armed for its creation.
   void Exists(std::string path, Watcher watcher, Callback<Stat> cb);
@@ -270,11 +274,12 @@ class SyncClient {
   // (connect string), ConnectionLoss (no server answered in time),
   // SessionExpired, AuthFailed.
   Reply<Empty> Connect(std::chrono::milliseconds timeout);
-  void Close();
+  // See Client::Close() for end_session.
+  void Close(bool end_session = true);
   // Also told about every state change (on the client's thread). Set before Connect().
   void SetStateListener(StateListener listener) { extra_listener_ = std::move(listener); }
 
-  Reply<CreateResult> Create(const std::string& path, const std::string& data,
+  Reply<CreateResult> Create(const std::string& path, const std::optional<std::string>& data,
                              CreateMode mode = CreateMode::kPersistent,
                              const AclList& acl = OpenAclUnsafe(), int64_t ttl_ms = 0);
   Reply<Empty> Delete(const std::string& path, int32_t version = -1);
