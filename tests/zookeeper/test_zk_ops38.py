@@ -139,4 +139,4 @@ def test_container_node(zk_server, zk, base):
         err, _ = c.request(OP_SETDATA, jstr(p) + jbuf(b"d") + jint(-1))
         assert err == ZOK
         c.close_session()
-    assert zk.exists(p) is not None
+    assert zk.exists(p).ephemeralOwner == 0  # containers do not show an owner
