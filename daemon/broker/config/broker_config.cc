@@ -269,7 +269,7 @@ const std::set<std::string>& BrokerConfig::KnownKeys() {
       "security.inter.broker.protocol", "log.dirs", "log.dir", "zookeeper.connect",
       "zookeeper.session.timeout.ms", "zookeeper.connection.timeout.ms",
       "zookeeper.max.in.flight.requests", "socket.request.max.bytes", "socket.send.buffer.bytes",
-      "socket.receive.buffer.bytes", "connections.max.idle.ms", "max.connections",
+      "socket.receive.buffer.bytes", "connections.max.idle.ms", "socket.request.read.timeout.ms", "max.connections",
       "max.connections.per.ip", "num.network.threads", "num.io.threads", "queued.max.requests",
       "num.partitions", "default.replication.factor", "auto.create.topics.enable",
       "delete.topic.enable", "min.insync.replicas", "unclean.leader.election.enable",
@@ -427,6 +427,7 @@ util::Result<BrokerConfig> BrokerConfig::FromProperties(const config::Properties
   c.socket_send_buffer_bytes = r.Int("socket.send.buffer.bytes", 102400, -1);
   c.socket_receive_buffer_bytes = r.Int("socket.receive.buffer.bytes", 102400, -1);
   c.connections_max_idle_ms = r.Long("connections.max.idle.ms", 600000);
+  c.socket_request_read_timeout_ms = r.Long("socket.request.read.timeout.ms", 30000, 1);
   c.max_connections = r.Int("max.connections", kIntMax, 0);
   c.max_connections_per_ip = r.Int("max.connections.per.ip", kIntMax, 0);
   c.num_network_threads = r.Int("num.network.threads", 3, 1);

@@ -71,6 +71,9 @@ struct BrokerConfig {
   int32_t socket_send_buffer_bytes = 102400;     // -1: OS default
   int32_t socket_receive_buffer_bytes = 102400;  // -1: OS default
   int64_t connections_max_idle_ms = 600000;
+  // Extension (not a Kafka key): a frame whose first byte has arrived must be complete
+  // within this, so slowloris clients are closed long before connections.max.idle.ms.
+  int64_t socket_request_read_timeout_ms = 30000;
   int32_t max_connections = 2147483647;
   int32_t max_connections_per_ip = 2147483647;
   int32_t num_network_threads = 3;  // accepted; the broker uses one thread
