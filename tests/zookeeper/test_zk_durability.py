@@ -25,9 +25,9 @@ LOG_MAGIC = b"ZKCL"
 LOG_HEADER = 16
 
 
-def start(procs, tmp_path, kind="ours"):
+def start(procs, tmp_path, kind="ours", **kw):
     skip_if_missing(kind)
-    return zkharness.ZkServer(kind, tmp_path).start(procs)
+    return zkharness.ZkServer(kind, tmp_path, **kw).start(procs)
 
 
 def write_nodes(zk, parent, n, size_of=lambda i: 1 + (i * 37) % 300):
@@ -197,5 +197,61 @@ def test_restart_keeps_sessions_data_and_sequence(procs, tmp_path):
         # New zxids continue after the recovered ones.
         _, st = zk.create("/r/new", include_data=True)
         assert st.czxid > before_srvr_zxid
+    finally:
+        zkharness.stop_client(zk)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_recovery_from_snapshots_and_logs(procs, tmp_path, kind):
+    """With snapCount=100 recovery goes through several snapshots taken while
+    writes were flowing (fuzzy snapshots) plus the log after them."""
+    server = start(procs, tmp_path, kind, extra={"snapCount": 100})
+    zk = zkharness.kazoo_client(server.hosts)
+    try:
+        expected = write_nodes(zk, "/snap", 600)
+        pending = []
+        for i in range(0, 600, 3):
+            name = f"n{i:06d}"
+            expected[name] = b"set-%d" % i
+            pending.append(zk.set_async(f"/snap/{name}", expected[name]))
+        for i in range(1, 600, 5):
+            del expected[f"n{i:06d}"]
+            pending.append(zk.delete_async(f"/snap/n{i:06d}"))
+        for p in pending:
+            p.get(timeout=60)
+        before = zk.exists("/snap")
+    finally:
+        server.kill(signal.SIGKILL)
+        zkharness.stop_client(zk)
+    snaps = glob.glob(os.path.join(server.data_dir, "version-2", "snapshot.*"))
+    assert len(snaps) >= 2, "snapCount=100 should have produced snapshots"
+    server.start(procs)
+    zk = zkharness.kazoo_client(server.hosts)
+    try:
+        assert read_all(zk, "/snap") == expected
+        after = zk.exists("/snap")
+        assert (after.cversion, after.numChildren, after.pzxid) == \
+            (before.cversion, before.numChildren, before.pzxid)
+    finally:
+        zkharness.stop_client(zk)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_sessions_survive_restart_then_expire(procs, tmp_path, kind):
+    """A session alive at the crash is restored with its ephemeral; with nobody
+    reattaching it expires after its timeout and the ephemeral goes."""
+    server = start(procs, tmp_path, kind, tick_time=500)
+    owner = zkharness.kazoo_client(server.hosts, timeout=1.0)
+    owner_sid = owner.client_id[0]
+    owner.create("/eph-owner", ephemeral=True)
+    server.kill(signal.SIGKILL)
+    zkharness.stop_client(owner)
+    server.start(procs)
+    zk = zkharness.kazoo_client(server.hosts)
+    try:
+        st = zk.exists("/eph-owner")
+        assert st is not None and st.ephemeralOwner == owner_sid
+        zkharness.testlib.wait_for(lambda: zk.exists("/eph-owner") is None, 10,
+                                   what="restored session to expire")
     finally:
         zkharness.stop_client(zk)

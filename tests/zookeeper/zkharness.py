@@ -67,7 +67,7 @@ def write_config(path, port, data_dir, tick_time=2000, whitelist="*"):
 class ZkServer:
     """One standalone server ("apache" or "ours") with its own dir, port and log."""
 
-    def __init__(self, kind, workdir, tick_time=2000, whitelist="*", port=None):
+    def __init__(self, kind, workdir, tick_time=2000, whitelist="*", port=None, extra=None):
         self.kind = kind
         self.workdir = str(workdir)
         self.data_dir = os.path.join(self.workdir, "data")
@@ -80,9 +80,11 @@ class ZkServer:
         self.proc = None
         self.procs = None
         write_config(self.cfg, self.port, self.data_dir, tick_time, whitelist)
-        if kind == "ours":
-            with open(self.cfg, "a") as f:
+        with open(self.cfg, "a") as f:
+            if kind == "ours":
                 f.write(f"jute.maxbuffer={JUTE_MAXBUFFER}\n")
+            for k, v in (extra or {}).items():
+                f.write(f"{k}={v}\n")
 
     @property
     def hosts(self):
