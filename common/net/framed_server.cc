@@ -539,8 +539,12 @@ void FramedServer::LogRefusal(const std::string& peer, const char* limit, size_t
     return;
   }
   last_refusal_log_ = now;
-  Log().warn("[{}] refusing connection: {} connections, limit {} reached ({} more refused since last warning)",
-             peer, count, limit, refusals_not_logged_);
+  if (refusals_not_logged_ > 0) {
+    Log().warn("[{}] refusing connection: {} connections, limit {} reached ({} more refused since)",
+               peer, count, limit, refusals_not_logged_);
+  } else {
+    Log().warn("[{}] refusing connection: {} connections, limit {} reached", peer, count, limit);
+  }
   refusals_not_logged_ = 0;
 }
 

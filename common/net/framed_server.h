@@ -13,6 +13,20 @@
 // idle, and closed when a started frame does not arrive in full within
 // frame_read_timeout (slowloris).
 //
+// Usage (the broker's main):
+//   asio::io_context io;
+//   net::FramedServer server(io, options, [&](net::ConnectionContext& ctx, std::string frame,
+//                                             net::Responder responder) {
+//     broker.Handle(ctx, std::move(frame), std::move(responder));  // now or later
+//   });
+//   server.SetCloseHandler([&](net::ConnectionContext& ctx) { broker.Forget(ctx.id()); });
+//   if (auto s = server.Start(); !s.ok()) { log; return 1; }
+//   asio::signal_set signals(io, SIGINT, SIGTERM);
+//   signals.async_wait([&](auto, int) { server.Stop(); broker.Stop(); });
+//   io.run();
+// Waiting requests belong to the application: cancel their timers when the connection
+// closes (CloseHandler) and at shutdown, or run() keeps waiting for them.
+//
 // Threads: everything runs on the one io_context passed in, driven by one thread; the
 // handler is called on it and must complete Responders on it (no strands or locks).
 // Only Stop() may be called from another thread.

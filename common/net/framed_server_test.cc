@@ -11,7 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -212,6 +214,31 @@ TEST_CASE("a half-sent frame is closed after the frame read deadline", "[net]") 
   auto reply = good->Call("still here", kTimeout);
   REQUIRE(reply.ok());
   CHECK(*reply == "still here");
+}
+
+TEST_CASE("a peer that vanishes mid-frame or before its response does no harm", "[net]") {
+  auto order = std::make_shared<std::vector<std::string>>();
+  TestServer s(DelayedEcho(order));
+  {
+    // B1: a size prefix and part of the body, then a clean close.
+    auto half = Connect(s);
+    REQUIRE(half->SendRaw(RawSize(100) + "partial", kTimeout).ok());
+  }
+  {
+    // B15: a request, then a reset (SO_LINGER 0) before the delayed response is written.
+    asio::io_context io;
+    asio::ip::tcp::socket raw(io);
+    raw.connect({asio::ip::make_address("127.0.0.1"), s.port});
+    std::string frame = "50:late";
+    asio::write(raw, asio::buffer(RawSize(static_cast<uint32_t>(frame.size())) + frame));
+    raw.set_option(asio::socket_base::linger(true, 0));
+    raw.close();
+  }
+  std::this_thread::sleep_for(100ms);  // let the delayed response hit the dead socket
+  auto good = Connect(s);
+  auto reply = good->Call("0:fine", kTimeout);
+  REQUIRE(reply.ok());
+  CHECK(*reply == "fine");
 }
 
 TEST_CASE("idle connections are closed after the idle timeout", "[net]") {

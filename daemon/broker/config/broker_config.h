@@ -56,7 +56,10 @@ struct BrokerConfig {
   std::optional<std::string> broker_rack;
 
   std::vector<Listener> listeners;             // listeners (default PLAINTEXT://:9092)
-  std::vector<Listener> advertised_listeners;  // advertised.listeners (default: listeners)
+  // advertised.listeners (default: listeners, with an unspecified host as "localhost").
+  // A port 0 here (listener on an ephemeral port) is for the broker to replace with the
+  // port actually bound (FramedServer::bound_ports()).
+  std::vector<Listener> advertised_listeners;
   std::string inter_broker_listener_name;      // inter.broker.listener.name (default PLAINTEXT)
 
   std::vector<std::string> log_dirs;  // log.dirs, else log.dir (/tmp/kafka-logs)
