@@ -151,7 +151,7 @@ util::Status PartitionLog::Fail(util::Status s) {
 
 util::Result<std::vector<BatchHeader>> PartitionLog::ValidateRecords(
     std::string_view records) const {
-  if (records.empty()) return util::Status::InvalidArgument("no record batches to append");
+  if (records.empty()) return util::Status::Corruption("no record batches to append");
   std::vector<BatchHeader> headers;
   size_t pos = 0;
   while (pos < records.size()) {
@@ -178,7 +178,7 @@ util::Result<std::vector<BatchHeader>> PartitionLog::ValidateRecords(
 util::Result<AppendInfo> PartitionLog::Append(std::string_view records, int32_t leader_epoch) {
   if (!failed_.ok()) return failed_;
   if (leader_epoch < epoch_cache_.LatestEpoch()) {
-    return util::Status::InvalidArgument("append with leader epoch " +
+    return util::Status::Aborted("append with leader epoch " +
                                          std::to_string(leader_epoch) + " below latest epoch " +
                                          std::to_string(epoch_cache_.LatestEpoch()));
   }

@@ -83,8 +83,12 @@ class PartitionLog {
 
   // Leader append: validates `records` (one or more v2 batches), assigns offsets from
   // LEO, stamps `leader_epoch`, rolls segments as needed and updates the indexes.
-  // Corruption: a batch failed validation (CORRUPT_MESSAGE); InvalidArgument: empty
-  // input or a batch above max_message_bytes (MESSAGE_TOO_LARGE); IOError: disk.
+  // Nothing is written unless every batch is valid. Errors, with the Kafka code the
+  // broker should answer:
+  //   Corruption       empty input or a batch failing validation  CORRUPT_MESSAGE
+  //   InvalidArgument  a batch above max_message_bytes            MESSAGE_TOO_LARGE
+  //   Aborted          leader_epoch below the latest epoch        NOT_LEADER_OR_FOLLOWER
+  //   IOError          disk failure (sticky, see failure())       KAFKA_STORAGE_ERROR
   util::Result<AppendInfo> Append(std::string_view records, int32_t leader_epoch);
   // Follower append: batches keep the leader's offsets and epochs; each base offset
   // must be >= LEO (InvalidArgument otherwise). Updates the epoch cache.
@@ -94,6 +98,8 @@ class PartitionLog {
   // (the first batch is returned whole even if larger, when min_one_batch), stopping
   // before any batch whose last offset is >= max_offset (pass the high watermark for
   // consumers). NotFound: `offset` outside [log start, LEO] (OFFSET_OUT_OF_RANGE).
+  // Allocates up to max(max_bytes, first batch size): the caller caps max_bytes
+  // (Kafka's fetch.max.bytes / max.partition.fetch.bytes).
   util::Result<ReadInfo> Read(int64_t offset, size_t max_bytes,
                               int64_t max_offset = std::numeric_limits<int64_t>::max(),
                               bool min_one_batch = true) const;

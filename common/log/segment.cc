@@ -409,8 +409,12 @@ util::Result<uint64_t> LogSegment::TruncateTo(int64_t offset) {
   UTIL_RETURN_IF_ERROR(log_.Truncate(cut));
   size_ = cut;
   std::erase_if(offset_index_, [&](const OffsetIndexEntry& e) { return e.position >= cut; });
+  // Time entries are written alongside offset entries; keep none past the last
+  // surviving offset entry so the pair stays consistent for LoadIndexes.
+  const int64_t last_indexed =
+      offset_index_.empty() ? -1 : offset_index_.back().relative_offset;
   std::erase_if(time_index_, [&](const TimeIndexEntry& e) {
-    return base_offset_ + e.relative_offset >= offset;
+    return base_offset_ + e.relative_offset >= offset || e.relative_offset > last_indexed;
   });
   UTIL_RETURN_IF_ERROR(RewriteIndexFiles());
   UTIL_RETURN_IF_ERROR(LoadTail(UINT64_MAX));
