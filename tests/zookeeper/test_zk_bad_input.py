@@ -238,3 +238,26 @@ def test_rapid_connect_disconnect(zk_server):
         s.close()
     assert time.monotonic() - start < 20
     healthy(zk_server)
+
+
+def test_max_client_cnxns_per_ip(procs, zk_server, tmp_path):
+    """maxClientCnxns=5: a sixth connection from 127.0.0.1 is closed without an
+    answer; once one closes, a new one is served."""
+    s = zkharness.ZkServer(zk_server.kind, tmp_path, max_client_cnxns=5).start(procs)
+    conns = []
+    try:
+        for _ in range(5):
+            c = RawZk(s.port)
+            c.connect(session_timeout_ms=4000)
+            conns.append(c)
+        with RawZk(s.port) as extra:
+            try:
+                extra.send_frame(connect_body())
+            except OSError:
+                pass
+            assert extra.wait_closed(3.0)
+        conns.pop().close()
+        testlib.wait_for(lambda: probe(s.port, timeout=1.0) or True, 5, what="slot freed")
+    finally:
+        for c in conns:
+            c.close()

@@ -265,6 +265,27 @@ def test_set_acls_bumps_aversion_and_checks_version(zk, base):
     zk.delete(p)
 
 
+def test_ip_and_auth_schemes(zk_server, zk, base):
+    from kazoo.security import ACL, Id
+    p_ok = zk.create(f"{base}/ip-ok", b"1", acl=[ACL(31, Id("ip", "127.0.0.1"))])
+    p_net = zk.create(f"{base}/ip-net", b"2", acl=[ACL(31, Id("ip", "127.0.0.0/8"))])
+    p_no = zk.create(f"{base}/ip-no", b"3", acl=[ACL(31, Id("ip", "10.1.2.3"))])
+    assert zk.get(p_ok)[0] == b"1" and zk.get(p_net)[0] == b"2"
+    with pytest.raises(NoAuthError):
+        zk.get(p_no)
+    # "auth" stands for every identity the session has authenticated with.
+    c = zkharness.kazoo_client(zk_server.hosts, auth_data=[("digest", "carol:pw")])
+    try:
+        p = c.create(f"{base}/mine", b"m", acl=[ACL(31, Id("auth", ""))])
+        acls, _ = c.get_acls(p)
+        assert [(a.perms, a.id.scheme, a.id.id) for a in acls] == \
+            [(31, "digest", make_digest_acl("carol", "pw").id.id)]
+    finally:
+        zkharness.stop_client(c)
+    with pytest.raises(NoAuthError):
+        zk.get(f"{base}/mine")
+
+
 def test_invalid_acl_rejected(zk_server, zk, base):
     from kazoo.exceptions import InvalidACLError
     from kazoo.security import ACL, Id

@@ -46,7 +46,7 @@ def skip_if_missing(kind):
         pytest.skip("zookeeper-server not built")
 
 
-def write_config(path, port, data_dir, tick_time=2000, whitelist="*"):
+def write_config(path, port, data_dir, tick_time=2000, whitelist="*", max_client_cnxns=0):
     lines = [
         f"tickTime={tick_time}",
         "initLimit=10",
@@ -55,7 +55,7 @@ def write_config(path, port, data_dir, tick_time=2000, whitelist="*"):
         f"dataLogDir={data_dir}",
         f"clientPort={port}",
         "clientPortAddress=127.0.0.1",
-        "maxClientCnxns=0",
+        f"maxClientCnxns={max_client_cnxns}",
         "admin.enableServer=false",
     ]
     if whitelist is not None:
@@ -67,7 +67,8 @@ def write_config(path, port, data_dir, tick_time=2000, whitelist="*"):
 class ZkServer:
     """One standalone server ("apache" or "ours") with its own dir, port and log."""
 
-    def __init__(self, kind, workdir, tick_time=2000, whitelist="*", port=None, extra=None):
+    def __init__(self, kind, workdir, tick_time=2000, whitelist="*", port=None, extra=None,
+                 max_client_cnxns=0):
         self.kind = kind
         self.workdir = str(workdir)
         self.data_dir = os.path.join(self.workdir, "data")
@@ -79,7 +80,7 @@ class ZkServer:
         self.log = os.path.join(self.workdir, "server.log")
         self.proc = None
         self.procs = None
-        write_config(self.cfg, self.port, self.data_dir, tick_time, whitelist)
+        write_config(self.cfg, self.port, self.data_dir, tick_time, whitelist, max_client_cnxns)
         with open(self.cfg, "a") as f:
             if kind == "ours":
                 f.write(f"jute.maxbuffer={JUTE_MAXBUFFER}\n")
