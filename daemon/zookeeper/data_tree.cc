@@ -48,7 +48,8 @@ Stat DataTree::StatOf(const Node& n) const {
   int32_t num_children = static_cast<int32_t>(n.children.size());
   s.cversion = n.creates * 2 - num_children;
   s.aversion = n.aversion;
-  s.ephemeral_owner = n.ephemeral_owner;
+  // Containers (and TTL nodes) keep a marker owner that clients never see.
+  s.ephemeral_owner = n.ephemeral_owner == kContainerOwner ? 0 : n.ephemeral_owner;
   s.data_length = static_cast<int32_t>(n.data.size());
   s.num_children = num_children;
   s.pzxid = n.pzxid;
@@ -112,7 +113,7 @@ void DataTree::ApplyOne(const Txn& t, int64_t zxid, int64_t time, std::vector<Op
       n.mzxid = zxid;
       n.mtime = time;
       r.stat = StatOf(n);
-      Trigger(data_watches_, t.path, event::kNodeDataChanged, events, nullptr, nullptr);
+      Fire(t.path, event::kNodeDataChanged, true, false, events);
       break;
     }
     case op::kSetAcl: {
@@ -162,8 +163,8 @@ void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
   approx_size_ += t.path.size() + t.data.size();
   nodes_.emplace(t.path, std::move(n));
 
-  Trigger(data_watches_, t.path, event::kNodeCreated, events, nullptr, nullptr);
-  Trigger(child_watches_, parent_path, event::kNodeChildrenChanged, events, nullptr, nullptr);
+  Fire(t.path, event::kNodeCreated, true, false, events);
+  Fire(parent_path, event::kNodeChildrenChanged, false, true, events);
 }
 
 bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
@@ -187,30 +188,72 @@ bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
   approx_size_ -= path.size() + it->second.data.size();
   nodes_.erase(it);
 
-  std::unordered_set<uint64_t> fired;
-  Trigger(data_watches_, path, event::kNodeDeleted, events, &fired, nullptr);
-  Trigger(child_watches_, path, event::kNodeDeleted, events, nullptr, &fired);
-  Trigger(child_watches_, parent_path, event::kNodeChildrenChanged, events, nullptr, nullptr);
+  Fire(path, event::kNodeDeleted, true, true, events);
+  Fire(parent_path, event::kNodeChildrenChanged, false, true, events);
+  return true;
+}
+
+bool DataTree::AddTo(WatchTable& table, WatcherIndex& index, const std::string& path,
+                     uint64_t watcher) {
+  if (!table[path].insert(watcher).second) return false;
+  index[watcher].insert(path);
+  return true;
+}
+
+bool DataTree::EraseFrom(WatchTable& table, WatcherIndex& index, const std::string& path,
+                         uint64_t watcher) {
+  auto it = table.find(path);
+  if (it == table.end() || !it->second.erase(watcher)) return false;
+  if (it->second.empty()) table.erase(it);
+  auto iit = index.find(watcher);
+  if (iit != index.end()) {
+    iit->second.erase(path);
+    if (iit->second.empty()) index.erase(iit);
+  }
   return true;
 }
 
 void DataTree::AddDataWatch(const std::string& path, uint64_t watcher) {
-  if (data_watches_[path].insert(watcher).second) {
-    watcher_data_paths_[watcher].insert(path);
-    ++watch_count_;
-  }
+  if (AddTo(data_watches_, watcher_data_paths_, path, watcher)) ++watch_count_;
 }
 
 void DataTree::AddChildWatch(const std::string& path, uint64_t watcher) {
-  if (child_watches_[path].insert(watcher).second) {
-    watcher_child_paths_[watcher].insert(path);
-    ++watch_count_;
+  if (AddTo(child_watches_, watcher_child_paths_, path, watcher)) ++watch_count_;
+}
+
+void DataTree::AddPersistentWatch(const std::string& path, uint64_t watcher, bool recursive) {
+  bool added = recursive
+                   ? AddTo(recursive_watches_, watcher_recursive_paths_, path, watcher)
+                   : AddTo(persistent_watches_, watcher_persistent_paths_, path, watcher);
+  if (added) ++watch_count_;
+}
+
+bool DataTree::RemoveWatches(const std::string& path, uint64_t watcher, int32_t type,
+                             bool check_only) {
+  struct Kind {
+    WatchTable* table;
+    WatcherIndex* index;
+    bool matches;
+  };
+  bool children = type == 1 || type == 3;
+  bool data = type == 2 || type == 3;
+  Kind kinds[] = {{&data_watches_, &watcher_data_paths_, data},
+                  {&child_watches_, &watcher_child_paths_, children},
+                  {&persistent_watches_, &watcher_persistent_paths_, true},
+                  {&recursive_watches_, &watcher_recursive_paths_, true}};
+  bool found = false;
+  for (Kind& k : kinds) {
+    if (!k.matches) continue;
+    auto it = k.table->find(path);
+    if (it == k.table->end() || !it->second.count(watcher)) continue;
+    found = true;
+    if (!check_only && EraseFrom(*k.table, *k.index, path, watcher)) --watch_count_;
   }
+  return found;
 }
 
 void DataTree::RemoveWatcher(uint64_t watcher) {
-  auto drop = [&](std::unordered_map<uint64_t, std::unordered_set<std::string>>& by_watcher,
-                  std::unordered_map<std::string, std::unordered_set<uint64_t>>& table) {
+  auto drop = [&](WatcherIndex& by_watcher, WatchTable& table) {
     auto it = by_watcher.find(watcher);
     if (it == by_watcher.end()) return;
     for (const std::string& p : it->second) {
@@ -223,30 +266,53 @@ void DataTree::RemoveWatcher(uint64_t watcher) {
   };
   drop(watcher_data_paths_, data_watches_);
   drop(watcher_child_paths_, child_watches_);
+  drop(watcher_persistent_paths_, persistent_watches_);
+  drop(watcher_recursive_paths_, recursive_watches_);
 }
 
-void DataTree::Trigger(std::unordered_map<std::string, std::unordered_set<uint64_t>>& table,
-                       const std::string& path, int32_t type, std::vector<WatchEvent>* events,
-                       std::unordered_set<uint64_t>* fired,
-                       const std::unordered_set<uint64_t>* skip) {
+void DataTree::TakeOneShot(WatchTable& table, WatcherIndex& index, const std::string& path,
+                           std::vector<uint64_t>* out) {
   auto it = table.find(path);
   if (it == table.end()) return;
-  auto& by_watcher = (&table == &data_watches_) ? watcher_data_paths_ : watcher_child_paths_;
-  // Deterministic order for tests and logs.
-  std::vector<uint64_t> watchers(it->second.begin(), it->second.end());
-  std::sort(watchers.begin(), watchers.end());
-  table.erase(it);
-  for (uint64_t w : watchers) {
+  for (uint64_t w : it->second) {
+    out->push_back(w);
     --watch_count_;
-    auto bit = by_watcher.find(w);
-    if (bit != by_watcher.end()) {
+    auto bit = index.find(w);
+    if (bit != index.end()) {
       bit->second.erase(path);
-      if (bit->second.empty()) by_watcher.erase(bit);
+      if (bit->second.empty()) index.erase(bit);
     }
-    if (skip && skip->count(w)) continue;
-    if (fired) fired->insert(w);
-    if (events) events->push_back(WatchEvent{w, type, path});
   }
+  table.erase(it);
+}
+
+void DataTree::Fire(const std::string& path, int32_t type, bool data, bool child,
+                    std::vector<WatchEvent>* events) {
+  std::vector<uint64_t> watchers;
+  if (data) TakeOneShot(data_watches_, watcher_data_paths_, path, &watchers);
+  if (child) TakeOneShot(child_watches_, watcher_child_paths_, path, &watchers);
+  if (!persistent_watches_.empty()) {
+    auto it = persistent_watches_.find(path);
+    if (it != persistent_watches_.end()) {
+      watchers.insert(watchers.end(), it->second.begin(), it->second.end());
+    }
+  }
+  if (!recursive_watches_.empty() && type != event::kNodeChildrenChanged) {
+    std::string_view p = path;
+    while (true) {
+      auto it = recursive_watches_.find(std::string(p));
+      if (it != recursive_watches_.end()) {
+        watchers.insert(watchers.end(), it->second.begin(), it->second.end());
+      }
+      if (p == "/") break;
+      p = ParentOf(p);
+    }
+  }
+  if (watchers.empty() || !events) return;
+  // Deterministic order, one event per watcher.
+  std::sort(watchers.begin(), watchers.end());
+  watchers.erase(std::unique(watchers.begin(), watchers.end()), watchers.end());
+  for (uint64_t w : watchers) events->push_back(WatchEvent{w, type, path});
 }
 
 void DataTree::ForEachNode(
@@ -271,8 +337,12 @@ void DataTree::Clear() {
   ephemerals_.clear();
   data_watches_.clear();
   child_watches_.clear();
+  persistent_watches_.clear();
+  recursive_watches_.clear();
   watcher_data_paths_.clear();
   watcher_child_paths_.clear();
+  watcher_persistent_paths_.clear();
+  watcher_recursive_paths_.clear();
   watch_count_ = 0;
   last_zxid_ = 0;
   approx_size_ = 0;

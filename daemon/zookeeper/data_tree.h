@@ -70,6 +70,12 @@ class DataTree {
   // Watches (exists/getData register data watches, getChildren child watches).
   void AddDataWatch(const std::string& path, uint64_t watcher);
   void AddChildWatch(const std::string& path, uint64_t watcher);
+  // addWatch (3.6+): persistent watches stay armed after firing; recursive ones
+  // also fire for every descendant (never with NodeChildrenChanged).
+  void AddPersistentWatch(const std::string& path, uint64_t watcher, bool recursive);
+  // removeWatches/checkWatches: type 1 = children, 2 = data, 3 = any. Returns
+  // whether a matching watch existed; removes it unless `check_only`.
+  bool RemoveWatches(const std::string& path, uint64_t watcher, int32_t type, bool check_only);
   void RemoveWatcher(uint64_t watcher);
   size_t watch_count() const { return watch_count_; }
 
@@ -106,21 +112,34 @@ class DataTree {
                 std::vector<WatchEvent>* events);
   void CreateNode(const Txn& t, int64_t zxid, int64_t time, std::vector<WatchEvent>* events);
   bool DeleteNode(const std::string& path, int64_t zxid, std::vector<WatchEvent>* events);
-  // Fires and removes the watches on `path` in `table`; watchers in `skip` are
-  // not notified (they already got an event for this change).
-  void Trigger(std::unordered_map<std::string, std::unordered_set<uint64_t>>& table,
-               const std::string& path, int32_t type, std::vector<WatchEvent>* events,
-               std::unordered_set<uint64_t>* fired, const std::unordered_set<uint64_t>* skip);
+  using WatchTable = std::unordered_map<std::string, std::unordered_set<uint64_t>>;
+  using WatcherIndex = std::unordered_map<uint64_t, std::unordered_set<std::string>>;
+  // Fires the watches for one change: one-shot watches on `path` in `data`
+  // and/or `child` tables (removed), persistent watches on `path`, and (unless
+  // the event is NodeChildrenChanged) recursive watches on `path` and its
+  // ancestors. Each watcher gets at most one event.
+  void Fire(const std::string& path, int32_t type, bool data, bool child,
+            std::vector<WatchEvent>* events);
+  void TakeOneShot(WatchTable& table, WatcherIndex& index, const std::string& path,
+                   std::vector<uint64_t>* out);
+  static bool AddTo(WatchTable& table, WatcherIndex& index, const std::string& path,
+                    uint64_t watcher);
+  static bool EraseFrom(WatchTable& table, WatcherIndex& index, const std::string& path,
+                        uint64_t watcher);
   void InsertRoot();
 
   std::unordered_map<std::string, Node> nodes_;
   std::unordered_map<int64_t, Session> sessions_;
   std::unordered_map<int64_t, std::set<std::string>> ephemerals_;
-  std::unordered_map<std::string, std::unordered_set<uint64_t>> data_watches_;
-  std::unordered_map<std::string, std::unordered_set<uint64_t>> child_watches_;
+  WatchTable data_watches_;
+  WatchTable child_watches_;
+  WatchTable persistent_watches_;
+  WatchTable recursive_watches_;
   // watcher -> paths, for removal when a connection closes.
-  std::unordered_map<uint64_t, std::unordered_set<std::string>> watcher_data_paths_;
-  std::unordered_map<uint64_t, std::unordered_set<std::string>> watcher_child_paths_;
+  WatcherIndex watcher_data_paths_;
+  WatcherIndex watcher_child_paths_;
+  WatcherIndex watcher_persistent_paths_;
+  WatcherIndex watcher_recursive_paths_;
   size_t watch_count_ = 0;
   int64_t last_zxid_ = 0;
   size_t approx_size_ = 0;

@@ -5,10 +5,12 @@
 #include <dirent.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "common/util/logging.h"
@@ -84,13 +86,22 @@ bool ZkServer::HandleFourLetter(Connection& c, std::string_view word) {
 }
 
 std::string ZkServer::ConnectionLine(const Connection& c) const {
-  std::string s = " " + c.remote_ + "[" + (c.closing_ ? "0" : "1") + "](queued=" +
-                  std::to_string(c.out_.size()) + ",recved=" + std::to_string(c.received_) +
-                  ",sent=" + std::to_string(c.sent_);
+  // ServerCnxn.dumpConnectionInfo: "[interest ops]" is 1 while reading, 0 otherwise.
+  size_t queued = c.out_.size() - c.released_;
+  std::string s = " " + c.remote_ + "[" + (c.closing_ || c.session_id_ <= 0 ? "0" : "1") +
+                  "](queued=" + std::to_string(queued) + ",recved=" +
+                  std::to_string(c.received_) + ",sent=" + std::to_string(c.sent_);
   if (c.session_id_ > 0) {
-    s += ",sid=" + Hex(c.session_id_) + ",lop=" + std::to_string(c.last_op_) +
-         ",to=" + std::to_string(c.session_timeout_) + ",lcxid=" + Hex(c.last_cxid_) +
-         ",lzxid=" + Hex(c.last_zxid_);
+    s += ",sid=" + Hex(c.session_id_) + ",lop=" + c.last_op_ +
+         ",est=" + std::to_string(c.established_ms_) +
+         ",to=" + std::to_string(c.session_timeout_);
+    if (c.last_cxid_ >= 0) s += ",lcxid=" + Hex(c.last_cxid_);
+    s += ",lzxid=" + Hex(c.last_zxid_) + ",lresp=" + std::to_string(c.last_response_ms_) +
+         ",llat=" + std::to_string(c.last_latency_) +
+         ",minlat=" + std::to_string(c.min_latency_ < 0 ? 0 : c.min_latency_) +
+         ",avglat=" +
+         std::to_string(c.latency_count_ ? c.total_latency_ / static_cast<int64_t>(c.latency_count_) : 0) +
+         ",maxlat=" + std::to_string(c.max_latency_);
   }
   return s + ")\n";
 }
@@ -165,11 +176,20 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
     ::gethostname(host, sizeof(host) - 1);
     char cwd[4096] = {0};
     if (!::getcwd(cwd, sizeof(cwd) - 1)) cwd[0] = '\0';
+    struct utsname uts {};
+    ::uname(&uts);
+    const char* user = std::getenv("USER");
+    const char* home = std::getenv("HOME");
     out = "Environment:\n";
     out += "zookeeper.version=" + version + "\n";
     out += std::string("host.name=") + host + "\n";
     out += "java.version=n/a (native C++ server)\n";
+    out += "java.vendor=n/a\n";
     out += "os.name=Linux\n";
+    out += std::string("os.arch=") + uts.machine + "\n";
+    out += std::string("os.version=") + uts.release + "\n";
+    out += std::string("user.name=") + (user ? user : "") + "\n";
+    out += std::string("user.home=") + (home ? home : "") + "\n";
     out += std::string("user.dir=") + cwd + "\n";
     return out;
   }

@@ -86,9 +86,14 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
       if (op.flags < 0 || op.flags > flags::kContainer) return err::kBadArguments;
       bool container = op.flags == flags::kContainer;
       if (container != (op.type == op::kCreateContainer)) return err::kBadArguments;
-      if (!ValidatePath(sequential ? op.path + "1" : op.path)) return err::kBadArguments;
-      if (op.path == "/") return err::kNodeExists;
-      std::string parent_path(DataTree::ParentOf(op.path));
+      // ZooKeeper's order: a slash and no NUL, then the ACL, then the parent
+      // (the text before the last '/', unnormalised), and only then the full
+      // path's syntax.
+      size_t last_slash = op.path.rfind('/');
+      if (last_slash == std::string::npos || op.path.find('\0') != std::string::npos) {
+        return err::kBadArguments;
+      }
+      std::string parent_path = last_slash == 0 ? "/" : op.path.substr(0, last_slash);
       AclList acl;
       if (FixupAcl(op.acl, auth, &acl) != err::kOk) return err::kInvalidAcl;
       std::optional<Info> parent = Get(parent_path);
@@ -101,7 +106,7 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
         path += suffix;
       }
       if (!ValidatePath(path)) return err::kBadArguments;
-      if (Get(path)) return err::kNodeExists;
+      if (path == "/" || Get(path)) return err::kNodeExists;
       if (IsNormalEphemeral(parent->ephemeral_owner)) return err::kNoChildrenForEphemerals;
 
       txn->type = op::kCreate;
@@ -122,9 +127,14 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
     }
     case op::kDelete:
     case op::kDeleteContainer: {
-      if (!ValidatePath(op.path)) return err::kBadArguments;
-      if (op.path == "/" || op.path == "/zookeeper") return err::kBadArguments;
-      std::string parent_path(DataTree::ParentOf(op.path));
+      // No syntax check beyond ZooKeeper's: a slash, no NUL, not a system node.
+      size_t last_slash = op.path.rfind('/');
+      if (last_slash == std::string::npos || op.path.find('\0') != std::string::npos ||
+          op.path == "/" || op.path == "/zookeeper" || op.path == "/zookeeper/quota" ||
+          op.path == "/zookeeper/config") {
+        return err::kBadArguments;
+      }
+      std::string parent_path = last_slash == 0 ? "/" : op.path.substr(0, last_slash);
       std::optional<Info> parent = Get(parent_path);
       if (!parent) return err::kNoNode;
       std::optional<Info> node = Get(op.path);

@@ -11,10 +11,40 @@
 namespace zkserver {
 namespace {
 
-constexpr int32_t kXidNotification = -1;
-constexpr int32_t kXidPing = -2;
 constexpr int32_t kXidAuth = -4;
-constexpr int32_t kXidSetWatches = -8;
+
+// FinalRequestProcessor's lastOp names, shown by cons/stat.
+const char* OpName(int32_t type) {
+  switch (type) {
+    case op::kPing: return "PING";
+    case op::kCreate: case op::kCreate2: case op::kCreateContainer: case op::kCreateTtl:
+      return "CREA";
+    case op::kDelete: case op::kDeleteContainer: return "DELE";
+    case op::kSetData: return "SETD";
+    case op::kSetAcl: return "SETA";
+    case op::kGetAcl: return "GETA";
+    case op::kCloseSession: return "CLOS";
+    case op::kSync: return "SYNC";
+    case op::kCheck: return "CHEC";
+    case op::kMulti: return "MULT";
+    case op::kMultiRead: return "MLTR";
+    case op::kExists: return "EXIS";
+    case op::kGetData: return "GETD";
+    case op::kGetChildren: case op::kGetChildren2: return "GETC";
+    case op::kSetWatches: case op::kSetWatches2: return "SETW";
+    case op::kAddWatch: return "ADDW";
+    case op::kRemoveWatches: return "REMW";
+    case op::kCheckWatches: return "CHKW";
+    case op::kWhoAmI: return "HOMI";
+    case op::kGetEphemerals: return "GETE";
+    case op::kGetAllChildrenNumber: return "GETACN";
+    case op::kAuth: return "AUTH";
+    default: return "UNKN";
+  }
+}
+
+// Reads treat "" as the root, as ZooKeeper's node map does.
+std::string_view ReadPath(const std::string& p) { return p.empty() ? std::string_view("/") : p; }
 
 void WriteStat(zk::jute::Writer& w, const Stat& s) {
   w.Long(s.czxid);
@@ -102,8 +132,10 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   int64_t session_id = r.Long();
   std::optional<std::string> password = r.Buffer();
   bool read_only = false;
-  if (r.remaining() >= 1) read_only = r.Bool();
+  c.connect_had_read_only_ = r.remaining() >= 1;
+  if (c.connect_had_read_only_) read_only = r.Bool();
   if (!r.ok()) return false;
+  c.established_ms_ = NowMs();
   (void)protocol_version;
   (void)read_only;
   if (last_zxid_seen > tree_.last_zxid()) {
@@ -140,7 +172,7 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
       w.Int(0);
       w.Long(0);
       w.String(std::string(16, '\0'));
-      w.Bool(false);
+      if (c.connect_had_read_only_) w.Bool(false);
       w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
       c.session_id_ = -1;  // no further requests are accepted
       Send(c, w.Take(), required);
@@ -164,7 +196,7 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   w.Int(negotiated);
   w.Long(session_id);
   w.String(*password);
-  w.Bool(false);
+  if (c.connect_had_read_only_) w.Bool(false);
   w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
   Send(c, w.Take(), required);
   return true;
@@ -176,8 +208,8 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
   int32_t xid = r.Int();
   int32_t type = r.Int();
   if (!r.ok()) return false;
-  c.last_cxid_ = xid;
-  c.last_op_ = type;
+  if (xid >= 0) c.last_cxid_ = xid;
+  c.last_op_ = OpName(type);
   auto t0 = std::chrono::steady_clock::now();
   auto latency_done = [&] {
     int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -187,6 +219,12 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
     max_latency_ = std::max(max_latency_, ms);
     total_latency_ += ms;
     ++latency_count_;
+    if (c.min_latency_ < 0 || ms < c.min_latency_) c.min_latency_ = ms;
+    c.max_latency_ = std::max(c.max_latency_, ms);
+    c.total_latency_ += ms;
+    ++c.latency_count_;
+    c.last_latency_ = ms;
+    c.last_response_ms_ = NowMs();
   };
   auto timeout_it = session_timeout_.find(c.session_id_);
   if (timeout_it != session_timeout_.end()) {
@@ -196,7 +234,8 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
 
   switch (type) {
     case op::kPing:
-      Reply(c, xid == kXidPing ? xid : xid, last, err::kOk, nullptr, last);
+      Reply(c, xid, last, err::kOk, nullptr, last);
+      c.last_response_ms_ = NowMs();
       return true;
 
     case op::kAuth: {
@@ -255,10 +294,100 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
           events.push_back(WatchEvent{c.id(), event::kNodeChildrenChanged, p});
         else tree_.AddChildWatch(p, c.id());
       }
+      for (const std::string& p : persistent) tree_.AddPersistentWatch(p, c.id(), false);
+      for (const std::string& p : recursive) tree_.AddPersistentWatch(p, c.id(), true);
       DispatchEvents(events, last);
       Reply(c, xid, last, err::kOk, nullptr, last);
       return true;
     }
+
+    case op::kAddWatch: {
+      std::string path = r.String();
+      int32_t mode = r.Int();
+      if (!r.ok()) return false;
+      int32_t rc = err::kOk;
+      if (mode != 0 && mode != 1) {
+        rc = err::kBadArguments;
+      } else {
+        tree_.AddPersistentWatch(path, c.id(), mode == 1);
+      }
+      Reply(c, xid, last, rc, nullptr, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kRemoveWatches:
+    case op::kCheckWatches: {
+      std::string path = r.String();
+      int32_t wtype = r.Int();
+      if (!r.ok()) return false;
+      bool found = tree_.RemoveWatches(path, c.id(), wtype, type == op::kCheckWatches);
+      Reply(c, xid, last, found ? err::kOk : err::kNoWatcher, nullptr, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kWhoAmI: {
+      zk::jute::Writer body;
+      body.Int(static_cast<int32_t>(c.auth_.size()));
+      for (const Id& id : c.auth_) {
+        body.String(id.scheme);
+        // The digest provider reports the user name, not the hashed id.
+        body.String(id.scheme == "digest" ? id.id.substr(0, id.id.find(':')) : id.id);
+      }
+      Reply(c, xid, last, err::kOk, &body, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kMultiRead: {
+      zk::jute::Writer body;
+      while (true) {
+        int32_t t = r.Int();
+        bool done = r.Bool();
+        r.Int();
+        if (!r.ok()) return false;
+        if (done) break;
+        if (t != op::kGetData && t != op::kGetChildren) return false;
+        std::string path = r.String();
+        r.Bool();  // watch: ignored in multiRead, as in ZooKeeper
+        if (!r.ok()) return false;
+        const DataTree::Node* n = tree_.Find(ReadPath(path));
+        int32_t rc = !n ? err::kNoNode
+                        : (!CheckAcl(*n->acl, perm::kRead, c.auth_) ? err::kNoAuth : err::kOk);
+        if (rc != err::kOk) {
+          body.Int(op::kError);
+          body.Bool(false);
+          body.Int(rc);
+          body.Int(rc);
+          continue;
+        }
+        body.Int(t);
+        body.Bool(false);
+        body.Int(err::kOk);
+        if (t == op::kGetData) {
+          body.String(n->data);
+          WriteStat(body, tree_.StatOf(*n));
+        } else {
+          body.Int(static_cast<int32_t>(n->children.size()));
+          for (const std::string& child : n->children) body.String(child);
+        }
+      }
+      body.Int(-1);
+      body.Bool(true);
+      body.Int(-1);
+      Reply(c, xid, last, err::kOk, &body, last);
+      latency_done();
+      return true;
+    }
+
+    case op::kReconfig:
+      Reply(c, xid, last, err::kReconfigDisabled, nullptr, last);
+      return true;
+
+    case op::kSasl:
+      Reply(c, xid, last, err::kUnimplemented, nullptr, last);
+      return true;
 
     case op::kCloseSession: {
       int64_t sid = c.session_id_;
@@ -286,7 +415,12 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
       std::string path = r.String();
       bool watch = r.Bool();
       if (!r.ok()) return false;
-      const DataTree::Node* n = tree_.Find(path);
+      if (type == op::kExists && path.find('\0') != std::string::npos) {
+        Reply(c, xid, last, err::kBadArguments, nullptr, last);
+        latency_done();
+        return true;
+      }
+      const DataTree::Node* n = tree_.Find(ReadPath(path));
       zk::jute::Writer body;
       int32_t rc = err::kOk;
       if (!n) {
@@ -312,7 +446,7 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
     case op::kGetAcl: {
       std::string path = r.String();
       if (!r.ok()) return false;
-      const DataTree::Node* n = tree_.Find(path);
+      const DataTree::Node* n = tree_.Find(ReadPath(path));
       zk::jute::Writer body;
       int32_t rc = err::kOk;
       if (!n) {
@@ -331,7 +465,7 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
     case op::kGetAllChildrenNumber: {
       std::string path = r.String();
       if (!r.ok()) return false;
-      const DataTree::Node* n = tree_.Find(path);
+      const DataTree::Node* n = tree_.Find(ReadPath(path));
       zk::jute::Writer body;
       int32_t rc = err::kOk;
       if (!n) {
@@ -493,8 +627,10 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
     }
 
     default:
-      log_->debug("[{}] unimplemented opcode {}", c.remote_, type);
+      // As ZooKeeper: ZUNIMPLEMENTED, then the connection is closed.
+      log_->warn("[{}] unknown opcode {}, closing", c.remote_, type);
       Reply(c, xid, last, err::kUnimplemented, nullptr, last);
+      c.CloseAfterFlush();
       return true;
   }
 }

@@ -72,7 +72,8 @@ void Connection::MaybeResumeRead() {
 
 void Connection::ProcessInput() {
   size_t pos = 0;
-  const size_t max_frame = static_cast<size_t>(server_->config_.jute_max_buffer) + 1024;
+  // Checked before the body is buffered: a hostile length never allocates.
+  const size_t max_frame = static_cast<size_t>(server_->config_.jute_max_buffer);
   while (!closed_ && !closing_) {
     if (in_.size() - pos < 4) break;
     if (!got_first_bytes_) {

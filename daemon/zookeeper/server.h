@@ -109,6 +109,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_ = false;
   bool got_first_bytes_ = false;
   bool registered_held_ = false;
+  bool connect_had_read_only_ = true;  // old clients omit the flag; so does our reply
 
   // Session state (0 until a ConnectRequest succeeded).
   int64_t session_id_ = 0;
@@ -120,7 +121,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t sent_ = 0;
   int64_t last_cxid_ = 0;
   int64_t last_zxid_ = 0;
-  int32_t last_op_ = 0;
+  const char* last_op_ = "NA";
+  int64_t established_ms_ = 0;   // wall clock
+  int64_t last_response_ms_ = 0;
+  int64_t last_latency_ = 0;
+  int64_t min_latency_ = -1;
+  int64_t max_latency_ = 0;
+  int64_t total_latency_ = 0;
+  uint64_t latency_count_ = 0;
 };
 
 class ZkServer {

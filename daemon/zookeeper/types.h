@@ -31,6 +31,8 @@ inline constexpr int32_t kSessionExpired = -112;
 inline constexpr int32_t kInvalidAcl = -114;
 inline constexpr int32_t kAuthFailed = -115;
 inline constexpr int32_t kSessionMoved = -118;
+inline constexpr int32_t kNoWatcher = -121;
+inline constexpr int32_t kReconfigDisabled = -123;
 }  // namespace err
 
 // ZooDefs.OpCode values.
@@ -51,6 +53,8 @@ inline constexpr int32_t kCheck = 13;
 inline constexpr int32_t kMulti = 14;
 inline constexpr int32_t kCreate2 = 15;
 inline constexpr int32_t kReconfig = 16;
+inline constexpr int32_t kCheckWatches = 17;
+inline constexpr int32_t kRemoveWatches = 18;
 inline constexpr int32_t kCreateContainer = 19;
 inline constexpr int32_t kDeleteContainer = 20;
 inline constexpr int32_t kCreateTtl = 21;

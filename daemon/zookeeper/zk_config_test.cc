@@ -44,7 +44,8 @@ TEST_CASE("zoo.cfg keys are honoured", "[zkserver][config]") {
   CHECK(c->min_session_timeout == 1500);
   CHECK(c->max_session_timeout == 10000);
   CHECK(c->FourLetterAllowed("stat"));
-  CHECK_FALSE(c->FourLetterAllowed("srvr"));
+  CHECK(c->FourLetterAllowed("srvr"));  // always on
+  CHECK_FALSE(c->FourLetterAllowed("conf"));
   CHECK(c->snap_retain_count == 5);
   CHECK(c->purge_interval_hours == 2);
   REQUIRE(c->servers.size() == 2);
