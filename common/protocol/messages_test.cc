@@ -23,7 +23,12 @@ std::string Unhex(std::string_view h) {
       ProduceResponse, FetchRequest, FetchResponse, ListOffsetsRequest, ListOffsetsResponse,   \
       CreateTopicsRequest, CreateTopicsResponse, DeleteTopicsRequest, DeleteTopicsResponse,    \
       DescribeConfigsRequest, DescribeConfigsResponse, CreatePartitionsRequest,                \
-      CreatePartitionsResponse, InitProducerIdRequest, InitProducerIdResponse
+      CreatePartitionsResponse, InitProducerIdRequest, InitProducerIdResponse,                 \
+      FindCoordinatorRequest, FindCoordinatorResponse, JoinGroupRequest, JoinGroupResponse,    \
+      SyncGroupRequest, SyncGroupResponse, HeartbeatRequest, HeartbeatResponse,                \
+      LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse,        \
+      OffsetFetchRequest, OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse,          \
+      DescribeGroupsRequest, DescribeGroupsResponse
 
 TEMPLATE_TEST_CASE("every message round-trips at every supported version", "[protocol]",
                    ALL_MESSAGES) {
