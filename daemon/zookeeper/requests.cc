@@ -11,8 +11,6 @@
 namespace zkserver {
 namespace {
 
-constexpr int32_t kXidAuth = -4;
-
 // FinalRequestProcessor's lastOp names, shown by cons/stat.
 const char* OpName(int32_t type) {
   switch (type) {
@@ -208,6 +206,15 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
   int32_t xid = r.Int();
   int32_t type = r.Int();
   if (!r.ok()) return false;
+  if (!HandleOp(c, xid, type, r)) {
+    // An undecodable body: ZooKeeper answers ZMARSHALLINGERROR and carries on.
+    log_->warn("[{}] malformed body for opcode {}", c.remote_, type);
+    Reply(c, xid, tree_.last_zxid(), err::kMarshallingError, nullptr, tree_.last_zxid());
+  }
+  return true;
+}
+
+bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Reader& r) {
   if (xid >= 0) c.last_cxid_ = xid;
   c.last_op_ = OpName(type);
   auto t0 = std::chrono::steady_clock::now();
@@ -248,7 +255,7 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
       if (id.empty()) {
         ++auth_failed_;
         log_->warn("[{}] authentication failed for scheme '{}'", c.remote_, scheme);
-        Reply(c, kXidAuth, 0, err::kAuthFailed, nullptr, last);
+        Reply(c, xid, 0, err::kAuthFailed, nullptr, last);
         c.CloseAfterFlush();
         return true;
       }
@@ -256,7 +263,7 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
       if (std::find(c.auth_.begin(), c.auth_.end(), new_id) == c.auth_.end()) {
         c.auth_.push_back(new_id);
       }
-      Reply(c, kXidAuth, 0, err::kOk, nullptr, last);
+      Reply(c, xid, 0, err::kOk, nullptr, last);
       return true;
     }
 

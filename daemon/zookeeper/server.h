@@ -172,6 +172,8 @@ class ZkServer {
   bool HandleFrame(Connection& c, std::string_view frame);
   bool HandleConnect(Connection& c, std::string_view frame);
   bool HandleRequest(Connection& c, std::string_view frame);
+  // Returns false if the body does not decode.
+  bool HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Reader& r);
   void Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err, const zk::jute::Writer* body,
              int64_t required_zxid);
 
