@@ -91,6 +91,8 @@ def test_piped_session(zk_server, zk):
         f"get {p}/nonexistent",
         f"create {p}/kid/deeper v",
         f"delete {p}",
+        f"create {p}/gone g",
+        f"delete {p}/gone",
         f"ls /",
         "quit",
     ]) + "\n"
@@ -108,12 +110,13 @@ def test_piped_session(zk_server, zk):
     roots = [line for line in res if line.startswith("[") and "zookeeper" in line]
     assert len(roots) == 1 and p[1:] in roots[0] and eph[1:] in roots[0]
     errs = err.split("\n")
-    for line in (f"Created {p}", f"Created {p}/s-0000000000", f"Created {eph}",
+    for line in (f"Created {p}", f"Created {p}/s-0000000000", f"Created {eph}", f"Created {p}/gone",
                  f"Node does not exist: {p}/nonexistent", f"Node does not exist: {p}/kid/deeper"):
         assert line in errs, (line, err)
     assert any(line.startswith(f"Node not empty: {p}") for line in errs), err
     # quit closed the session, so its ephemeral is gone at once.
     assert zk.exists(eph) is None
+    assert zk.exists(f"{p}/gone") is None
     assert zk.get(p)[0] == b"bb"
     assert zk.exists(p).version == 1
 

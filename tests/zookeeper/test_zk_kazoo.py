@@ -747,3 +747,49 @@ def test_pipelined_requests_answered_in_order_raw(zk_server, base):
             else:
                 assert err == zkharness.ZNONODE
         c.close_session()
+
+
+# ------------------------------------------------------------------ concurrency
+
+def test_concurrent_cas_no_lost_updates(zk_server, zk, base):
+    """Several sessions do version-conditional increments on one counter: every
+    successful CAS is counted exactly once and versions are never reused."""
+    p = zk.create(f"{base}/counter", b"0")
+    clients = [zkharness.kazoo_client(zk_server.hosts) for _ in range(4)]
+    wins = [[] for _ in clients]
+
+    def worker(i, c):
+        for _ in range(40):
+            data, st = c.get(p)
+            try:
+                new = c.set(p, str(int(data) + 1).encode(), version=st.version)
+                wins[i].append(new.version)
+            except BadVersionError:
+                pass
+
+    try:
+        threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        all_wins = [v for w in wins for v in w]
+        data, st = zk.get(p)
+        assert int(data) == len(all_wins) == st.version
+        assert sorted(all_wins) == list(range(1, st.version + 1))
+    finally:
+        for c in clients:
+            zkharness.stop_client(c)
+
+
+def test_session_close_fires_child_watch_once(zk_server, zk, base):
+    c = zkharness.kazoo_client(zk_server.hosts)
+    for i in range(5):
+        c.create(f"{base}/e{i}", ephemeral=True)
+    ev = Events()
+    assert len(zk.get_children(base, watch=ev)) == 5
+    zkharness.stop_client(c)
+    assert zk.get_children(base) == []
+    items = ev.wait(1)
+    settle(zk)
+    assert len(items) == 1 and items[0].type == EventType.CHILD
