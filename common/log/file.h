@@ -31,6 +31,8 @@ class File {
   static util::Result<File> OpenOrCreate(const std::string& path);
 
   bool is_open() const { return fd_ >= 0; }
+  // For sendfile(2) by the network layer; owned by this File.
+  int fd() const { return fd_; }
   const std::string& path() const { return path_; }
 
   util::Result<uint64_t> Size() const;

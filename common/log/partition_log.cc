@@ -176,22 +176,28 @@ util::Result<std::vector<BatchHeader>> PartitionLog::ValidateRecords(
 }
 
 util::Result<AppendInfo> PartitionLog::Append(std::string_view records, int32_t leader_epoch) {
+  std::string buf(records);
+  return AppendInPlace(std::span<char>(buf.data(), buf.size()), leader_epoch);
+}
+
+util::Result<AppendInfo> PartitionLog::AppendInPlace(std::span<char> records,
+                                                     int32_t leader_epoch) {
   if (!failed_.ok()) return failed_;
   if (leader_epoch < epoch_cache_.LatestEpoch()) {
-    return util::Status::Aborted("append with leader epoch " +
-                                         std::to_string(leader_epoch) + " below latest epoch " +
-                                         std::to_string(epoch_cache_.LatestEpoch()));
+    return util::Status::Aborted("append with leader epoch " + std::to_string(leader_epoch) +
+                                 " below latest epoch " +
+                                 std::to_string(epoch_cache_.LatestEpoch()));
   }
-  auto headers = ValidateRecords(records);
+  std::string_view view(records.data(), records.size());
+  auto headers = ValidateRecords(view);
   if (!headers.ok()) return headers.status();
-  std::string buf(records);
   int64_t next = log_end_offset();
   size_t pos = 0;
   for (BatchHeader& h : *headers) {
-    if (h.last_offset_delta > INT32_MAX - 1 || next > INT64_MAX - h.last_offset_delta - 1) {
+    if (next > INT64_MAX - h.last_offset_delta - 1) {
       return util::Status::InvalidArgument("offset overflow");
     }
-    StampBatch(buf.data() + pos, next, leader_epoch);
+    StampBatch(records.data() + pos, next, leader_epoch);
     h.base_offset = next;
     h.partition_leader_epoch = leader_epoch;
     next = h.NextOffset();
@@ -199,7 +205,7 @@ util::Result<AppendInfo> PartitionLog::Append(std::string_view records, int32_t 
   }
   util::Status s = epoch_cache_.Assign(leader_epoch, log_end_offset());
   if (!s.ok()) return Fail(s);
-  return AppendValidated(buf, *headers);
+  return AppendValidated(view, *headers);
 }
 
 util::Result<AppendInfo> PartitionLog::AppendAsFollower(std::string_view records) {
@@ -221,22 +227,33 @@ util::Result<AppendInfo> PartitionLog::AppendAsFollower(std::string_view records
       if (!s.ok()) return Fail(s);
     }
   }
-  std::string buf(records);
-  return AppendValidated(buf, *headers);
+  return AppendValidated(records, *headers);
 }
 
-util::Result<AppendInfo> PartitionLog::AppendValidated(std::string& records,
+util::Result<AppendInfo> PartitionLog::AppendValidated(std::string_view records,
                                                        const std::vector<BatchHeader>& headers) {
   const int64_t now = config_.NowMs();
   AppendInfo info;
   info.first_offset = headers.front().base_offset;
+  // Consecutive batches bound for the same segment go out in one write.
+  size_t run_begin = 0;  // index into headers
+  size_t run_pos = 0;    // byte position of headers[run_begin] in records
   size_t pos = 0;
-  for (const BatchHeader& h : headers) {
-    util::Status s = MaybeRoll(h, now);
-    if (!s.ok()) return Fail(s);
-    s = segments_.rbegin()->second->Append(std::string_view(records).substr(pos, h.TotalSize()),
-                                           h, now);
-    if (!s.ok()) return Fail(s);
+  auto write_run = [&](size_t run_end) -> util::Status {
+    if (run_end == run_begin) return util::Status::OK();
+    return segments_.rbegin()->second->Append(
+        records.substr(run_pos, pos - run_pos),
+        std::span<const BatchHeader>(headers.data() + run_begin, run_end - run_begin), now);
+  };
+  for (size_t i = 0; i < headers.size(); ++i) {
+    const BatchHeader& h = headers[i];
+    if (NeedsRoll(h, now, pos - run_pos, i > run_begin ? &headers[run_begin] : nullptr)) {
+      util::Status s = write_run(i);
+      if (s.ok()) s = Roll(h.base_offset, now);
+      if (!s.ok()) return Fail(s);
+      run_begin = i;
+      run_pos = pos;
+    }
     pos += h.TotalSize();
     info.last_offset = h.LastOffset();
     if (h.max_timestamp > info.max_timestamp) {
@@ -246,24 +263,28 @@ util::Result<AppendInfo> PartitionLog::AppendValidated(std::string& records,
     info.batch_count++;
     info.record_count += h.record_count;
   }
+  util::Status s = write_run(headers.size());
+  if (!s.ok()) return Fail(s);
   info.bytes = pos;
   UTIL_RETURN_IF_ERROR(AfterWrite(info.record_count, now));
   return info;
 }
 
-util::Status PartitionLog::MaybeRoll(const BatchHeader& h, int64_t now_ms) {
+bool PartitionLog::NeedsRoll(const BatchHeader& h, int64_t now_ms, uint64_t pending,
+                             const BatchHeader* first_pending) const {
   const LogSegment& seg = active_segment();
-  if (seg.empty()) return util::Status::OK();
-  bool by_size = seg.size() + h.TotalSize() > static_cast<uint64_t>(config_.segment_bytes);
+  const uint64_t size = seg.size() + pending;  // bytes already queued for this segment
+  if (size == 0) return false;
+  bool by_size = size + h.TotalSize() > static_cast<uint64_t>(config_.segment_bytes);
   bool by_offset = h.LastOffset() - seg.base_offset() > INT32_MAX;
   // Kafka measures segment age in message time when the first batch has a
   // timestamp, else in wall time since the segment was created.
-  __int128 waited = seg.first_batch_timestamp() >= 0
-                        ? static_cast<__int128>(h.max_timestamp) - seg.first_batch_timestamp()
-                        : static_cast<__int128>(now_ms) - seg.created_ms();
+  int64_t first_ts = seg.first_batch_timestamp();
+  if (seg.empty() && first_pending != nullptr) first_ts = first_pending->max_timestamp;
+  __int128 waited = first_ts >= 0 ? static_cast<__int128>(h.max_timestamp) - first_ts
+                                  : static_cast<__int128>(now_ms) - seg.created_ms();
   bool by_time = waited > config_.segment_ms;
-  if (!by_size && !by_offset && !by_time) return util::Status::OK();
-  return Roll(h.base_offset, now_ms);
+  return by_size || by_offset || by_time;
 }
 
 util::Status PartitionLog::Roll(int64_t base_offset, int64_t now_ms) {
@@ -313,20 +334,18 @@ util::Status PartitionLog::Flush() {
   return util::Status::OK();
 }
 
-util::Result<ReadInfo> PartitionLog::Read(int64_t offset, size_t max_bytes, int64_t max_offset,
-                                          bool min_one_batch) const {
-  ReadInfo info;
-  info.log_start_offset = log_start_offset_;
-  info.log_end_offset = log_end_offset();
-  info.high_watermark = high_watermark_;
-  info.next_offset = offset;
-  if (offset < log_start_offset_ || offset > info.log_end_offset) {
+util::Result<PartitionLog::Located> PartitionLog::Locate(int64_t offset, size_t max_bytes,
+                                                         int64_t max_offset,
+                                                         bool min_one_batch) const {
+  Located loc;
+  loc.next_offset = offset;
+  const int64_t leo = log_end_offset();
+  if (offset < log_start_offset_ || offset > leo) {
     return util::Status::NotFound("offset " + std::to_string(offset) + " out of range [" +
-                                  std::to_string(log_start_offset_) + ", " +
-                                  std::to_string(info.log_end_offset) + "] for " +
-                                  tp_.DirName());
+                                  std::to_string(log_start_offset_) + ", " + std::to_string(leo) +
+                                  "] for " + tp_.DirName());
   }
-  if (offset == info.log_end_offset) return info;
+  if (offset == leo) return loc;
   auto it = segments_.upper_bound(offset);
   if (it != segments_.begin()) --it;
   for (; it != segments_.end(); ++it) {
@@ -334,28 +353,60 @@ util::Result<ReadInfo> PartitionLog::Read(int64_t offset, size_t max_bytes, int6
     auto found = seg.FindBatch(offset);
     if (!found.ok()) return found.status();
     if (!found->has_value()) continue;  // offset fell in a gap: try the next segment
-    const ScannedBatch& first = **found;
-    if (first.header.LastOffset() >= max_offset) return info;
-    uint64_t n = std::min<uint64_t>(max_bytes, seg.size() - first.position);
-    if (first.header.TotalSize() > n) {
-      if (!min_one_batch) return info;
-      n = first.header.TotalSize();
-    }
-    std::string data;
-    UTIL_RETURN_IF_ERROR(seg.ReadAt(first.position, n, &data));
-    size_t p = 0;
-    while (data.size() - p >= kBatchHeaderSize) {
-      auto h = ParseBatchHeader(std::string_view(data).substr(p));
-      if (!h.ok() || h->batch_length < kMinBatchLength || h->TotalSize() > data.size() - p ||
-          h->LastOffset() >= max_offset) {
-        break;
+    const BatchHeader& first = (*found)->header;
+    const uint64_t position = (*found)->position;
+    if (first.LastOffset() >= max_offset) return loc;
+    loc.segment = &seg;
+    loc.position = position;
+    if (first.TotalSize() > max_bytes) {
+      if (min_one_batch) {
+        loc.size = first.TotalSize();
+        loc.next_offset = first.NextOffset();
       }
-      info.next_offset = h->NextOffset();
-      p += h->TotalSize();
+      return loc;
     }
-    data.resize(p);
-    info.records = std::move(data);
-    return info;
+    auto run = seg.WholeBatchesEnd(position, max_bytes, max_offset);
+    if (!run.ok()) return run.status();
+    loc.size = run->end - position;
+    loc.next_offset = run->next_offset;
+    return loc;
+  }
+  return loc;
+}
+
+util::Result<ReadInfo> PartitionLog::Read(int64_t offset, size_t max_bytes, int64_t max_offset,
+                                          bool min_one_batch) const {
+  auto loc = Locate(offset, max_bytes, max_offset, min_one_batch);
+  if (!loc.ok()) return loc.status();
+  ReadInfo info;
+  info.log_start_offset = log_start_offset_;
+  info.log_end_offset = log_end_offset();
+  info.high_watermark = high_watermark_;
+  info.next_offset = loc->next_offset;
+  if (loc->size > 0) {
+    UTIL_RETURN_IF_ERROR(loc->segment->ReadAt(loc->position, loc->size, &info.records));
+    if (info.records.size() != loc->size) {
+      return util::Status::IOError("short read from " + tp_.DirName() + " segment " +
+                                   std::to_string(loc->segment->base_offset()));
+    }
+  }
+  return info;
+}
+
+util::Result<PartitionLog::SliceInfo> PartitionLog::ReadSlice(int64_t offset, size_t max_bytes,
+                                                              int64_t max_offset,
+                                                              bool min_one_batch) const {
+  auto loc = Locate(offset, max_bytes, max_offset, min_one_batch);
+  if (!loc.ok()) return loc.status();
+  SliceInfo info;
+  info.log_start_offset = log_start_offset_;
+  info.log_end_offset = log_end_offset();
+  info.high_watermark = high_watermark_;
+  info.next_offset = loc->next_offset;
+  if (loc->size > 0) {
+    info.file = loc->segment->log_file();
+    info.position = loc->position;
+    info.size = loc->size;
   }
   return info;
 }

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -90,6 +91,8 @@ class PartitionLog {
   //   Aborted          leader_epoch below the latest epoch        NOT_LEADER_OR_FOLLOWER
   //   IOError          disk failure (sticky, see failure())       KAFKA_STORAGE_ERROR
   util::Result<AppendInfo> Append(std::string_view records, int32_t leader_epoch);
+  // The same without a copy: stamps offsets and epoch into the caller's buffer.
+  util::Result<AppendInfo> AppendInPlace(std::span<char> records, int32_t leader_epoch);
   // Follower append: batches keep the leader's offsets and epochs; each base offset
   // must be >= LEO (InvalidArgument otherwise). Updates the epoch cache.
   util::Result<AppendInfo> AppendAsFollower(std::string_view records);
@@ -103,6 +106,23 @@ class PartitionLog {
   util::Result<ReadInfo> Read(int64_t offset, size_t max_bytes,
                               int64_t max_offset = std::numeric_limits<int64_t>::max(),
                               bool min_one_batch = true) const;
+
+  // Read() without copying: the same batches as a range of the segment file, for
+  // sendfile(2). The slice keeps the file open even if retention deletes the segment;
+  // a truncation racing with the send makes sendfile return short, which the sender
+  // must treat like a closed connection (Kafka has the same caveat).
+  struct SliceInfo {
+    std::shared_ptr<const File> file;  // null when there is nothing to send
+    uint64_t position = 0;
+    uint64_t size = 0;
+    int64_t next_offset = -1;
+    int64_t log_start_offset = 0;
+    int64_t log_end_offset = 0;
+    int64_t high_watermark = 0;
+  };
+  util::Result<SliceInfo> ReadSlice(int64_t offset, size_t max_bytes,
+                                    int64_t max_offset = std::numeric_limits<int64_t>::max(),
+                                    bool min_one_batch = true) const;
 
   // ListOffsets: kEarliestTimestamp -> {-1, log start}, kLatestTimestamp -> {-1, LEO},
   // kMaxTimestamp -> the record with the largest timestamp, otherwise the first record
@@ -164,9 +184,21 @@ class PartitionLog {
   util::Status Load(const LoadHints& hints);
   // Parses and validates every batch of `records`.
   util::Result<std::vector<BatchHeader>> ValidateRecords(std::string_view records) const;
-  util::Result<AppendInfo> AppendValidated(std::string& records,
+  util::Result<AppendInfo> AppendValidated(std::string_view records,
                                            const std::vector<BatchHeader>& headers);
-  util::Status MaybeRoll(const BatchHeader& h, int64_t now_ms);
+  // Finds the batches Read/ReadSlice return: segment, [position, position + size).
+  struct Located {
+    const LogSegment* segment = nullptr;
+    uint64_t position = 0;
+    uint64_t size = 0;
+    int64_t next_offset = -1;
+  };
+  util::Result<Located> Locate(int64_t offset, size_t max_bytes, int64_t max_offset,
+                               bool min_one_batch) const;
+  // Whether `h` must go to a new segment, given `pending` bytes (starting with
+  // *first_pending) already bound for the active segment in this append.
+  bool NeedsRoll(const BatchHeader& h, int64_t now_ms, uint64_t pending,
+                 const BatchHeader* first_pending) const;
   util::Status Roll(int64_t base_offset, int64_t now_ms);
   util::Status DeleteSegment(int64_t base_offset);
   util::Status AfterWrite(int64_t records, int64_t now_ms);

@@ -10,7 +10,8 @@
 namespace kafka::log {
 namespace {
 
-constexpr uint64_t kReadAhead = 1 << 20;
+// Recovery reads big sequential chunks; lookups scan a few KiB after an index entry.
+constexpr uint64_t kLookupReadAhead = 8 << 10;
 constexpr size_t kOffsetEntrySize = 8;
 constexpr size_t kTimeEntrySize = 12;
 
@@ -42,16 +43,17 @@ std::string SegmentFileStem(const std::string& dir, int64_t base_offset) {
 // BatchScanner
 
 BatchScanner::BatchScanner(const File& file, uint64_t start, uint64_t end, bool verify_crc,
-                           uint64_t max_batch_size)
+                           uint64_t max_batch_size, uint64_t read_ahead)
     : file_(file),
       pos_(start),
       end_(end),
       verify_crc_(verify_crc),
-      max_batch_size_(max_batch_size) {}
+      max_batch_size_(max_batch_size),
+      read_ahead_(read_ahead) {}
 
 bool BatchScanner::Ensure(uint64_t n) {
   if (pos_ >= buf_start_ && pos_ + n <= buf_start_ + buf_.size()) return true;
-  uint64_t want = std::min(std::max(n, kReadAhead), end_ - pos_);
+  uint64_t want = std::min(std::max(n, read_ahead_), end_ - pos_);
   util::Status s = file_.ReadAt(pos_, want, &buf_);
   buf_start_ = pos_;
   if (!s.ok()) {
@@ -121,7 +123,7 @@ util::Status LogSegment::OpenFiles() {
   if (!index.ok()) return index.status();
   auto time = File::OpenOrCreate(stem_ + kTimeIndexSuffix);
   if (!time.ok()) return time.status();
-  log_ = std::move(*log);
+  log_ = std::make_shared<File>(std::move(*log));
   index_ = std::move(*index);
   time_index_file_ = std::move(*time);
   return util::Status::OK();
@@ -133,7 +135,7 @@ util::Result<std::unique_ptr<LogSegment>> LogSegment::Create(const std::string& 
                                                              int64_t now_ms) {
   std::unique_ptr<LogSegment> seg(new LogSegment(dir, base_offset, index_interval_bytes));
   UTIL_RETURN_IF_ERROR(seg->OpenFiles());
-  UTIL_RETURN_IF_ERROR(seg->log_.Truncate(0));
+  UTIL_RETURN_IF_ERROR(seg->log_->Truncate(0));
   UTIL_RETURN_IF_ERROR(seg->index_.Truncate(0));
   UTIL_RETURN_IF_ERROR(seg->time_index_file_.Truncate(0));
   seg->created_ms_ = now_ms;
@@ -149,7 +151,7 @@ util::Result<std::unique_ptr<LogSegment>> LogSegment::Open(
   *truncated = 0;
   std::unique_ptr<LogSegment> seg(new LogSegment(dir, base_offset, index_interval_bytes));
   UTIL_RETURN_IF_ERROR(seg->OpenFiles());
-  auto size = seg->log_.Size();
+  auto size = seg->log_->Size();
   if (!size.ok()) return size.status();
   seg->size_ = *size;
   seg->created_ms_ = seg->last_modified_ms_ = MtimeMs(seg->stem_ + kLogSuffix);
@@ -216,7 +218,7 @@ util::Result<bool> LogSegment::LoadIndexes() {
   // an index left over from different log contents.
   if (!offset_index_.empty()) {
     std::string header;
-    UTIL_RETURN_IF_ERROR(log_.ReadAt(offset_index_.back().position, kBatchHeaderSize, &header));
+    UTIL_RETURN_IF_ERROR(log_->ReadAt(offset_index_.back().position, kBatchHeaderSize, &header));
     auto h = ParseBatchHeader(header);
     if (!h.ok() || h->LastOffset() - base_offset_ != offset_index_.back().relative_offset) {
       return false;
@@ -233,7 +235,8 @@ util::Status LogSegment::LoadTail(uint64_t max_batch_size) {
     max_timestamp_ = time_index_.back().timestamp;
     offset_of_max_timestamp_ = base_offset_ + time_index_.back().relative_offset;
   }
-  BatchScanner scanner(log_, start, size_, /*verify_crc=*/false, max_batch_size);
+  BatchScanner scanner(*log_, start, size_, /*verify_crc=*/false, max_batch_size,
+                       kLookupReadAhead);
   ScannedBatch b;
   while (scanner.Next(&b)) {
     const BatchHeader& h = b.header;
@@ -252,7 +255,7 @@ util::Status LogSegment::LoadTail(uint64_t max_batch_size) {
   UTIL_RETURN_IF_ERROR(scanner.status());
   if (start > 0) {
     std::string header;
-    UTIL_RETURN_IF_ERROR(log_.ReadAt(0, kBatchHeaderSize, &header));
+    UTIL_RETURN_IF_ERROR(log_->ReadAt(0, kBatchHeaderSize, &header));
     auto h = ParseBatchHeader(header);
     if (!h.ok()) return h.status();
     first_batch_timestamp_ = h->max_timestamp;
@@ -300,14 +303,14 @@ util::Status LogSegment::RewriteIndexFiles() {
 
 util::Result<uint64_t> LogSegment::Recover(
     uint64_t max_batch_size, const std::function<void(const BatchHeader&)>& visit) {
-  auto file_size = log_.Size();
+  auto file_size = log_->Size();
   if (!file_size.ok()) return file_size.status();
   ResetState();
   offset_index_.clear();
   time_index_.clear();
   size_ = 0;
   std::string unused_index, unused_time;
-  BatchScanner scanner(log_, 0, *file_size, /*verify_crc=*/true, max_batch_size);
+  BatchScanner scanner(*log_, 0, *file_size, /*verify_crc=*/true, max_batch_size);
   ScannedBatch b;
   util::Status stop;
   while (scanner.Next(&b)) {
@@ -325,18 +328,22 @@ util::Result<uint64_t> LogSegment::Recover(
   if (!stop.ok() && !stop.IsCorruption()) return stop;
   recovery_stop_ = stop;
   uint64_t cut = *file_size - size_;
-  if (cut > 0) UTIL_RETURN_IF_ERROR(log_.Truncate(size_));
+  if (cut > 0) UTIL_RETURN_IF_ERROR(log_->Truncate(size_));
   UTIL_RETURN_IF_ERROR(RewriteIndexFiles());
   return cut;
 }
 
-util::Status LogSegment::Append(std::string_view batch, const BatchHeader& h, int64_t now_ms) {
+util::Status LogSegment::Append(std::string_view bytes, std::span<const BatchHeader> headers,
+                                int64_t now_ms) {
   uint64_t position = size_;
   size_t index_count = offset_index_.size();
   size_t time_count = time_index_.size();
-  UTIL_RETURN_IF_ERROR(log_.WriteAt(position, batch));
+  UTIL_RETURN_IF_ERROR(log_->WriteAt(position, bytes));
   std::string index, time;
-  TrackBatch(h, position, &index, &time);
+  for (const BatchHeader& h : headers) {
+    TrackBatch(h, position, &index, &time);
+    position += h.TotalSize();
+  }
   if (!index.empty()) UTIL_RETURN_IF_ERROR(index_.WriteAt(index_count * kOffsetEntrySize, index));
   if (!time.empty()) {
     UTIL_RETURN_IF_ERROR(time_index_file_.WriteAt(time_count * kTimeEntrySize, time));
@@ -344,6 +351,39 @@ util::Status LogSegment::Append(std::string_view batch, const BatchHeader& h, in
   dirty_ = true;
   last_modified_ms_ = now_ms;
   return util::Status::OK();
+}
+
+util::Result<LogSegment::RunEnd> LogSegment::WholeBatchesEnd(uint64_t start, uint64_t limit,
+                                                             int64_t max_offset) const {
+  const uint64_t hard_end = limit >= size_ - start ? size_ : start + limit;
+  // Jump to the last indexed batch that starts within the limit and whose offsets are
+  // all below max_offset: every batch before it qualifies too.
+  uint64_t scan_from = start;
+  auto by_pos = std::upper_bound(
+      offset_index_.begin(), offset_index_.end(), hard_end,
+      [](uint64_t p, const OffsetIndexEntry& e) { return p < e.position; });
+  auto by_off = std::lower_bound(
+      offset_index_.begin(), offset_index_.end(), max_offset,
+      [this](const OffsetIndexEntry& e, int64_t m) { return base_offset_ + e.relative_offset < m; });
+  auto bound = std::min(by_pos, by_off);
+  if (bound != offset_index_.begin() && std::prev(bound)->position > start) {
+    scan_from = std::prev(bound)->position;
+  }
+  RunEnd run{scan_from, -1};
+  BatchScanner scanner(*log_, scan_from, size_, /*verify_crc=*/false, UINT64_MAX,
+                       kBatchHeaderSize);
+  ScannedBatch b;
+  while (scanner.Next(&b)) {
+    if (run.next_offset < 0) run.next_offset = b.header.base_offset;
+    if (b.header.TotalSize() > hard_end - b.position || b.header.LastOffset() >= max_offset) {
+      break;
+    }
+    run.end = b.position + b.header.TotalSize();
+    run.next_offset = b.header.NextOffset();
+  }
+  if (!scanner.status().ok()) return scanner.status();
+  if (run.next_offset < 0) run.next_offset = next_offset_;
+  return run;
 }
 
 util::Result<std::optional<ScannedBatch>> LogSegment::FindBatch(int64_t offset) const {
@@ -356,7 +396,8 @@ util::Result<std::optional<ScannedBatch>> LogSegment::FindBatch(int64_t offset) 
         [](int64_t r, const OffsetIndexEntry& e) { return r < e.relative_offset; });
     if (it != offset_index_.begin()) start = std::prev(it)->position;
   }
-  BatchScanner scanner(log_, start, size_, /*verify_crc=*/false, UINT64_MAX);
+  BatchScanner scanner(*log_, start, size_, /*verify_crc=*/false, UINT64_MAX,
+                       kLookupReadAhead);
   ScannedBatch b;
   while (scanner.Next(&b)) {
     if (b.header.LastOffset() >= offset) return std::optional<ScannedBatch>(b);
@@ -366,7 +407,7 @@ util::Result<std::optional<ScannedBatch>> LogSegment::FindBatch(int64_t offset) 
 }
 
 util::Status LogSegment::ReadAt(uint64_t position, size_t n, std::string* out) const {
-  return log_.ReadAt(position, n, out);
+  return log_->ReadAt(position, n, out);
 }
 
 util::Result<std::optional<TimestampOffset>> LogSegment::FindOffsetByTimestamp(
@@ -385,13 +426,14 @@ util::Result<std::optional<TimestampOffset>> LogSegment::FindOffsetByTimestamp(
         [](int32_t r, const OffsetIndexEntry& e) { return r < e.relative_offset; });
     if (it != offset_index_.begin()) start = std::prev(it)->position;
   }
-  BatchScanner scanner(log_, start, size_, /*verify_crc=*/false, UINT64_MAX);
+  BatchScanner scanner(*log_, start, size_, /*verify_crc=*/false, UINT64_MAX,
+                       kLookupReadAhead);
   ScannedBatch b;
   while (scanner.Next(&b)) {
     const BatchHeader& h = b.header;
     if (h.max_timestamp < timestamp || h.LastOffset() < min_offset) continue;
     std::string batch;
-    UTIL_RETURN_IF_ERROR(log_.ReadAt(b.position, h.TotalSize(), &batch));
+    UTIL_RETURN_IF_ERROR(log_->ReadAt(b.position, h.TotalSize(), &batch));
     int64_t ts = h.max_timestamp;
     int64_t offset = FirstOffsetWithTimestamp(batch, h, timestamp, &ts);
     return Out(TimestampOffset{ts, std::max(offset, min_offset)});
@@ -406,7 +448,7 @@ util::Result<uint64_t> LogSegment::TruncateTo(int64_t offset) {
   if (!found->has_value()) return uint64_t{0};
   uint64_t cut = (*found)->position;
   uint64_t removed = size_ - cut;
-  UTIL_RETURN_IF_ERROR(log_.Truncate(cut));
+  UTIL_RETURN_IF_ERROR(log_->Truncate(cut));
   size_ = cut;
   std::erase_if(offset_index_, [&](const OffsetIndexEntry& e) { return e.position >= cut; });
   // Time entries are written alongside offset entries; keep none past the last
@@ -423,7 +465,7 @@ util::Result<uint64_t> LogSegment::TruncateTo(int64_t offset) {
 
 util::Status LogSegment::Flush() {
   if (!dirty_) return util::Status::OK();
-  UTIL_RETURN_IF_ERROR(log_.Sync());
+  UTIL_RETURN_IF_ERROR(log_->Sync());
   UTIL_RETURN_IF_ERROR(index_.Sync());
   UTIL_RETURN_IF_ERROR(time_index_file_.Sync());
   dirty_ = false;
@@ -431,7 +473,8 @@ util::Status LogSegment::Flush() {
 }
 
 util::Status LogSegment::DeleteFiles() {
-  log_.Close();
+  // Outstanding FileSlices keep the descriptor (and so the unlinked data) alive.
+  log_.reset();
   index_.Close();
   time_index_file_.Close();
   UTIL_RETURN_IF_ERROR(RemoveFile(stem_ + kLogSuffix));

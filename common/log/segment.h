@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,7 +46,7 @@ class BatchScanner {
   // Scans [start, end) of `file`. With verify_crc every batch is fully validated;
   // without, only the header checks and the length bound are applied.
   BatchScanner(const File& file, uint64_t start, uint64_t end, bool verify_crc,
-               uint64_t max_batch_size);
+               uint64_t max_batch_size, uint64_t read_ahead = 1 << 20);
 
   // True with *out filled; false when scanning stopped: status() is OK at a clean
   // end, Corruption at a bad or partial batch (position() is where it starts), or
@@ -62,6 +63,7 @@ class BatchScanner {
   uint64_t end_;
   bool verify_crc_;
   uint64_t max_batch_size_;
+  uint64_t read_ahead_;
   std::string buf_;
   uint64_t buf_start_ = 0;
   util::Status status_;
@@ -111,12 +113,26 @@ class LogSegment {
   util::Result<uint64_t> Recover(uint64_t max_batch_size,
                                  const std::function<void(const BatchHeader&)>& visit);
 
-  // Appends one validated, stamped batch; updates the indexes.
-  util::Status Append(std::string_view batch, const BatchHeader& h, int64_t now_ms);
+  // Appends validated, stamped, contiguous batches (`bytes` holds exactly the batches
+  // described by `headers`) with one write; updates the indexes.
+  util::Status Append(std::string_view bytes, std::span<const BatchHeader> headers,
+                      int64_t now_ms);
 
   // The first batch whose last offset is >= `offset`, or nullopt if none here.
   util::Result<std::optional<ScannedBatch>> FindBatch(int64_t offset) const;
   util::Status ReadAt(uint64_t position, size_t n, std::string* out) const;
+
+  // From `start` (a batch boundary), the end position of the longest run of whole
+  // batches that fits in `limit` bytes and whose last offsets are < `max_offset`, and
+  // the offset after the run. Uses the index to skip ahead, then reads headers only.
+  struct RunEnd {
+    uint64_t end = 0;
+    int64_t next_offset = 0;
+  };
+  util::Result<RunEnd> WholeBatchesEnd(uint64_t start, uint64_t limit, int64_t max_offset) const;
+
+  // The .log file, shared so a slice being sent outlives a segment deleted meanwhile.
+  std::shared_ptr<const File> log_file() const { return log_; }
 
   // Earliest record with timestamp >= `timestamp` (offset >= `min_offset`), or nullopt.
   util::Result<std::optional<TimestampOffset>> FindOffsetByTimestamp(int64_t timestamp,
@@ -167,7 +183,7 @@ class LogSegment {
   std::string stem_;
   int64_t base_offset_;
   int64_t index_interval_bytes_;
-  File log_;
+  std::shared_ptr<File> log_;  // shared with FileSlices handed out for sendfile
   File index_;
   File time_index_file_;
   uint64_t size_ = 0;
