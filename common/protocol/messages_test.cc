@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <map>
 #include <random>
 #include <string>
 
@@ -188,6 +190,88 @@ TEST_CASE("produce records stay raw bytes", "[protocol]") {
   CHECK(*back->topic_data[0].partition_data[0].records == std::string("\x00\x01raw", 5));
   CHECK(back->acks == -1);
   CHECK_FALSE(back->transactional_id.has_value());
+}
+
+}  // namespace
+}  // namespace kafka::protocol
+
+namespace kafka::protocol {
+namespace {
+
+template <typename T>
+bool DecodesExactly(std::string_view bytes, int16_t v) {
+  Reader r(bytes);
+  auto d = Decode<T>(r, v);
+  return d.ok() && r.AtEnd() && EncodeToString(*d, v) == bytes;
+}
+
+using Checker = bool (*)(std::string_view, int16_t);
+
+// kafka-python class family -> our message.
+const std::map<std::string, Checker>& KafkaPythonNames() {
+  static const std::map<std::string, Checker> kMap = {
+      {"MetadataRequest", &DecodesExactly<MetadataRequest>},
+      {"MetadataResponse", &DecodesExactly<MetadataResponse>},
+      {"ProduceRequest", &DecodesExactly<ProduceRequest>},
+      {"ProduceResponse", &DecodesExactly<ProduceResponse>},
+      {"FetchRequest", &DecodesExactly<FetchRequest>},
+      {"FetchResponse", &DecodesExactly<FetchResponse>},
+      {"OffsetRequest", &DecodesExactly<ListOffsetsRequest>},
+      {"OffsetResponse", &DecodesExactly<ListOffsetsResponse>},
+      {"ApiVersionRequest", &DecodesExactly<ApiVersionsRequest>},
+      {"ApiVersionResponse", &DecodesExactly<ApiVersionsResponse>},
+      {"CreateTopicsRequest", &DecodesExactly<CreateTopicsRequest>},
+      {"CreateTopicsResponse", &DecodesExactly<CreateTopicsResponse>},
+      {"DeleteTopicsRequest", &DecodesExactly<DeleteTopicsRequest>},
+      {"DeleteTopicsResponse", &DecodesExactly<DeleteTopicsResponse>},
+      {"DescribeConfigsRequest", &DecodesExactly<DescribeConfigsRequest>},
+      {"DescribeConfigsResponse", &DecodesExactly<DescribeConfigsResponse>},
+      {"CreatePartitionsRequest", &DecodesExactly<CreatePartitionsRequest>},
+      {"CreatePartitionsResponse", &DecodesExactly<CreatePartitionsResponse>},
+      {"ListGroupsRequest", &DecodesExactly<ListGroupsRequest>},
+      {"ListGroupsResponse", &DecodesExactly<ListGroupsResponse>},
+      {"DescribeGroupsRequest", &DecodesExactly<DescribeGroupsRequest>},
+      {"DescribeGroupsResponse", &DecodesExactly<DescribeGroupsResponse>},
+      {"GroupCoordinatorRequest", &DecodesExactly<FindCoordinatorRequest>},
+      {"GroupCoordinatorResponse", &DecodesExactly<FindCoordinatorResponse>},
+      {"OffsetCommitRequest", &DecodesExactly<OffsetCommitRequest>},
+      {"OffsetCommitResponse", &DecodesExactly<OffsetCommitResponse>},
+      {"OffsetFetchRequest", &DecodesExactly<OffsetFetchRequest>},
+      {"OffsetFetchResponse", &DecodesExactly<OffsetFetchResponse>},
+      {"JoinGroupRequest", &DecodesExactly<JoinGroupRequest>},
+      {"JoinGroupResponse", &DecodesExactly<JoinGroupResponse>},
+      {"SyncGroupRequest", &DecodesExactly<SyncGroupRequest>},
+      {"SyncGroupResponse", &DecodesExactly<SyncGroupResponse>},
+      {"HeartbeatRequest", &DecodesExactly<HeartbeatRequest>},
+      {"HeartbeatResponse", &DecodesExactly<HeartbeatResponse>},
+      {"LeaveGroupRequest", &DecodesExactly<LeaveGroupRequest>},
+      {"LeaveGroupResponse", &DecodesExactly<LeaveGroupResponse>},
+  };
+  return kMap;
+}
+
+TEST_CASE("bodies encoded by kafka-python decode exactly and re-encode byte for byte",
+          "[protocol]") {
+  std::ifstream in("common/protocol/testdata/kafka_python_frames.txt");
+  REQUIRE(in.good());
+  std::string line;
+  int checked = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    size_t sp = line.find(' ');
+    std::string cls = line.substr(0, sp);
+    std::string hex = sp == std::string::npos ? "" : line.substr(sp + 1);
+    size_t vpos = cls.rfind("_v");
+    REQUIRE(vpos != std::string::npos);
+    std::string family = cls.substr(0, vpos);
+    int16_t v = static_cast<int16_t>(std::stoi(cls.substr(vpos + 2)));
+    auto it = KafkaPythonNames().find(family);
+    REQUIRE(it != KafkaPythonNames().end());
+    INFO(cls);
+    CHECK(it->second(Unhex(hex), v));
+    ++checked;
+  }
+  CHECK(checked > 100);
 }
 
 }  // namespace
