@@ -1,5 +1,6 @@
 """Apache's zkCli.sh as a client: one-shot commands (exit status, stdout/stderr
 split) and a piped multi-command session ending with quit."""
+import os
 import re
 import uuid
 
@@ -7,7 +8,8 @@ import pytest
 
 import zkharness
 
-pytestmark = pytest.mark.timeout(90)
+pytestmark = [pytest.mark.timeout(90),
+              pytest.mark.skipif(not os.access(zkharness.ZKCLI, os.X_OK), reason="zkCli.sh not installed")]
 
 STAT_KEYS = ["cZxid", "ctime", "mZxid", "mtime", "pZxid", "cversion", "dataVersion",
              "aclVersion", "ephemeralOwner", "dataLength", "numChildren"]

@@ -4,6 +4,8 @@ import threading
 import time
 
 import pytest
+
+pytest.importorskip("kazoo", reason="python3-kazoo not installed")
 from kazoo.exceptions import (BadArgumentsError, BadVersionError, ConnectionLoss,
                               NoAuthError, NodeExistsError, NoNodeError, NotEmptyError,
                               RolledBackError, RuntimeInconsistency, ZookeeperError)

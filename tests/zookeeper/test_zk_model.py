@@ -7,6 +7,8 @@ import os
 import random
 
 import pytest
+
+pytest.importorskip("kazoo", reason="python3-kazoo not installed")
 from kazoo.exceptions import (BadVersionError, NoChildrenForEphemeralsError, NodeExistsError,
                               NoNodeError, NotEmptyError, RolledBackError, RuntimeInconsistency)
 

@@ -9,6 +9,8 @@ import threading
 import time
 
 import pytest
+
+pytest.importorskip("kazoo", reason="python3-kazoo not installed")
 from kazoo.protocol.states import EventType, KazooState
 
 import testlib

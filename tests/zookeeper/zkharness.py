@@ -40,10 +40,16 @@ def ours_binary():
         return None
 
 
+def apache_installed():
+    return os.path.exists("/usr/share/java/zookeeper.jar") and os.access("/usr/bin/java", os.X_OK)
+
+
 def skip_if_missing(kind):
+    import pytest
     if kind == "ours" and ours_binary() is None:
-        import pytest
         pytest.skip("zookeeper-server not built")
+    if kind == "apache" and not apache_installed():
+        pytest.skip("Apache ZooKeeper (Debian package zookeeper) or java not installed")
 
 
 def write_config(path, port, data_dir, tick_time=2000, whitelist="*", max_client_cnxns=0):
@@ -93,7 +99,7 @@ class ZkServer:
 
     def command(self):
         if self.kind == "apache":
-            return ["java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            return ["/usr/bin/java", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     f"-Djute.maxbuffer={JUTE_MAXBUFFER}",
                     f"-Dorg.slf4j.simpleLogger.logFile={self.log}.slf4j",
                     "-cp", APACHE_CLASSPATH,
@@ -480,6 +486,8 @@ class TcpProxy:
 # ---------------------------------------------------------------- kazoo
 
 def kazoo_client(hosts, timeout=10.0, start=True, **kw):
+    import pytest
+    pytest.importorskip("kazoo", reason="python3-kazoo not installed")
     from kazoo.client import KazooClient
     from kazoo.retry import KazooRetry
     c = KazooClient(hosts=hosts, timeout=timeout,
