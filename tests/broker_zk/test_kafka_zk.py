@@ -135,6 +135,7 @@ def env(server, procs, tmp_path):
 
     e = Env()
     e.chroot = chroot
+    e.kind = server.kind
     e.connect = connect
 
     def driver():
@@ -159,6 +160,13 @@ def env(server, procs, tmp_path):
         zkharness.stop_client(c)
 
 
+def assert_null_data(zk, path, kind):
+    """Kafka creates its structural znodes with null data (zkCli prints "null").
+    Our zookeeper-server does not keep null apart from empty yet: accept b"" there."""
+    value = zk.get(path)[0]
+    assert value is None or (kind == "ours" and value == b""), (path, value)
+
+
 def data(zk, path):
     value, stat = zk.get(path)
     return value.decode(), stat
@@ -181,6 +189,8 @@ def test_bootstrap_under_kafka_chroot(server, procs, tmp_path):
         assert d.ok("ensure_paths") is None
         for p in PERSISTENT:
             assert root.exists("/kafka" + p), p
+            assert_null_data(root, "/kafka" + p, server.kind)
+        assert_null_data(root, "/kafka", server.kind)
         cid = d.ok("cluster_id")
         assert re.fullmatch(r"[A-Za-z0-9_-]{22}", cid)
         assert data(root, "/kafka/cluster/id")[0] == f'{{"version":"1","id":"{cid}"}}'
@@ -284,7 +294,8 @@ def test_partition_state_conditional_updates(env):
     assert d.ok("create_state t 0 1 0 1,2,3 1") == {"zk_version": 0}
     raw, stat = data(zk, "/brokers/topics/t/partitions/0/state")
     assert raw == '{"controller_epoch":1,"leader":1,"version":1,"leader_epoch":0,"isr":[1,2,3]}'
-    assert zk.get("/brokers/topics/t/partitions/0")[0] == b""
+    assert_null_data(zk, "/brokers/topics/t/partitions", env.kind)
+    assert_null_data(zk, "/brokers/topics/t/partitions/0", env.kind)
     assert d.cmd("create_state t 0 1 0 1,2,3 1")["code"] == "AlreadyExists"
 
     assert d.ok("update_state t 0 2 1 2,3 1 0") == {"zk_version": 1}
@@ -359,7 +370,7 @@ def test_topic_deletion(env):
     d.ok("create_topic gone 0:1;1:1 retention.ms=5")
     d.ok("create_state gone 0 1 0 1 1")
     d.ok("mark_delete gone")
-    assert zk.exists("/admin/delete_topics/gone")
+    assert_null_data(zk, "/admin/delete_topics/gone", env.kind)
     assert d.ok("marked") == ["gone"]
     r = d.cmd("mark_delete gone")
     assert (r["code"], r["error"]) == ("AlreadyExists", "topic gone is already marked for deletion")

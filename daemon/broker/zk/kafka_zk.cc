@@ -63,14 +63,16 @@ class Barrier {
 };
 
 // Kafka's createRecursive: creates `path` with `data`, creating missing parents
-// (empty) on NoNode. Reports the raw ZooKeeper error of the final create.
-void CreateRecursive(ClientPtr zk, std::string path, std::string data, CreateMode mode,
+// on NoNode. Nodes without content hold null data, as Kafka's do (zkCli prints
+// "null"). Reports the raw ZooKeeper error of the final create.
+using Data = std::optional<std::string>;
+void CreateRecursive(ClientPtr zk, std::string path, Data data, CreateMode mode,
                      std::function<void(Reply<zk::CreateResult>)> done) {
   zk->Create(path, data, mode,
              [zk, path, data, mode, done = std::move(done)](Reply<zk::CreateResult> r) mutable {
                if (r.code() != ErrorCode::kNoNode || path == "/") return done(std::move(r));
                std::string parent(zk::ParentPath(path));
-               CreateRecursive(zk, parent, {}, CreateMode::kPersistent,
+               CreateRecursive(zk, parent, std::nullopt, CreateMode::kPersistent,
                                [zk, path, data, mode, done = std::move(done)](
                                    Reply<zk::CreateResult> pr) mutable {
                                  if (!pr.ok() && pr.code() != ErrorCode::kNodeExists)
@@ -80,7 +82,7 @@ void CreateRecursive(ClientPtr zk, std::string path, std::string data, CreateMod
              });
 }
 
-void MakePathImpl(ClientPtr zk, std::string path, std::string data, ZkStatusCallback done) {
+void MakePathImpl(ClientPtr zk, std::string path, Data data, ZkStatusCallback done) {
   CreateRecursive(zk, path, std::move(data), CreateMode::kPersistent,
                   [path, done = std::move(done)](Reply<zk::CreateResult> r) {
                     if (r.ok() || r.code() == ErrorCode::kNodeExists) return done(util::Status::OK());
@@ -333,7 +335,7 @@ ZkWatch KafkaZk::WatchController(ZkCallback<std::optional<int32_t>> cb) {
 KafkaZk::KafkaZk(boost::asio::io_context& io, std::shared_ptr<zk::Client> client)
     : io_(io), zk_(std::move(client)) {}
 
-void KafkaZk::MakePath(std::string path, ZkStatusCallback done, std::string data) {
+void KafkaZk::MakePath(std::string path, ZkStatusCallback done, std::optional<std::string> data) {
   MakePathImpl(zk_, std::move(path), std::move(data), std::move(done));
 }
 
@@ -344,7 +346,7 @@ void KafkaZk::DeleteRecursive(std::string path, ZkStatusCallback done) {
 void KafkaZk::EnsurePersistentPaths(ZkStatusCallback done) {
   auto paths = zkdata::PersistentZkPaths();
   auto barrier = std::make_shared<Barrier>(paths.size(), std::move(done));
-  for (auto& p : paths) MakePathImpl(zk_, p, {}, [barrier](util::Status s) { barrier->Arrive(s); });
+  for (auto& p : paths) MakePathImpl(zk_, p, std::nullopt, [barrier](util::Status s) { barrier->Arrive(s); });
 }
 
 void KafkaZk::GetOrCreateClusterId(std::string proposed, ZkCallback<std::string> done) {
@@ -647,7 +649,7 @@ void KafkaZk::CreatePartitionState(std::string topic, int32_t partition,
                                    ZkCallback<int32_t> done) {
   // Kafka creates .../partitions and .../partitions/<p> with no data first.
   MakePathImpl(
-      zk_, zkdata::TopicPartitionZNode::Path(topic, partition), {},
+      zk_, zkdata::TopicPartitionZNode::Path(topic, partition), std::nullopt,
       [zk = zk_, topic, partition, data = state.Encode(), controller_epoch_zk_version,
        done = std::move(done)](util::Status s) mutable {
         if (!s.ok()) return done(s);
@@ -713,7 +715,7 @@ void KafkaZk::MarkTopicForDeletion(std::string topic, ZkStatusCallback done) {
                                                      " to delete does not exist"));
                 if (!e.ok()) return done(St(e.err, zkdata::TopicZNode::Path(topic)));
                 std::string path = zkdata::DeleteTopicsTopicZNode::Path(topic);
-                CreateRecursive(zk, path, {}, CreateMode::kPersistent,
+                CreateRecursive(zk, path, std::nullopt, CreateMode::kPersistent,
                                 [topic, path, done](Reply<zk::CreateResult> c) {
                                   if (c.code() == ErrorCode::kNodeExists)
                                     return done(util::Status::AlreadyExists(
@@ -919,7 +921,7 @@ util::Status CreateChrootIfNecessary(const std::string& connect_string,
   while (pos != std::string::npos) {
     pos = chroot.find('/', pos + 1);
     path = chroot.substr(0, pos);
-    auto r = client.Create(path, {});
+    auto r = client.Create(path, std::nullopt);
     if (!r.ok() && r.code() != ErrorCode::kNodeExists) return St(r.err, path);
   }
   Log().info("zookeeper chroot {} present", chroot);

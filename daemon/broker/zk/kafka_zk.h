@@ -90,8 +90,10 @@ class KafkaZk {
 
   // Creates each of zkdata::PersistentZkPaths() that is missing (with parents).
   void EnsurePersistentPaths(ZkStatusCallback done);
-  // Creates `path` and any missing parents (empty data); an existing node is fine.
-  void MakePath(std::string path, ZkStatusCallback done, std::string data = {});
+  // Creates `path` and any missing parents (null data, as Kafka's createRecursive
+  // writes); an existing node is fine.
+  void MakePath(std::string path, ZkStatusCallback done,
+                std::optional<std::string> data = std::nullopt);
   // Deletes `path` and everything below it; an absent node is fine.
   void DeleteRecursive(std::string path, ZkStatusCallback done);
 
