@@ -721,20 +721,20 @@ void Client::OnHandshake(std::string_view frame) {
     return;
   }
   if (resp.timeout_ms <= 0) {
-    Log()->info("session 0x{:x} expired", session_id_);
+    Log()->info("session 0x{:x} expired", session_id_.load());
     Terminate(State::kExpired, E(ErrorCode::kSessionExpired), KeeperState::kExpired);
     return;
   }
   const bool new_session = session_id_ != resp.session_id;
   session_id_ = resp.session_id;
   passwd_ = resp.passwd;
-  negotiated_timeout_ = std::chrono::milliseconds(resp.timeout_ms);
+  negotiated_ms_ = resp.timeout_ms;
   state_ = State::kConnected;
   failed_attempts_ = 0;
   attempt_timer_.cancel();
   last_send_ = last_recv_ = Clock::now();
   Log()->debug("{} session 0x{:x}, timeout {} ms", new_session ? "established" : "re-attached",
-               session_id_, resp.timeout_ms);
+               session_id_.load(), resp.timeout_ms);
   SendSessionSetup();
   Notify(KeeperState::kSyncConnected);
   Flush();
@@ -868,7 +868,7 @@ void Client::ScheduleReconnect() {
 void Client::Tick() {
   const auto now = Clock::now();
   if (state_ == State::kConnected) {
-    const auto timeout = negotiated_timeout_;
+    const auto timeout = negotiated_timeout();
     if (now - last_recv_ >= timeout * 2 / 3) {
       DropConnection("no reply from the server within 2/3 of the session timeout");
     } else if (now - last_send_ >= timeout / 3) {
@@ -1004,6 +1004,11 @@ SyncClient::~SyncClient() {
 }
 
 Reply<Empty> SyncClient::Connect(std::chrono::milliseconds timeout) {
+  Close();  // a second Connect() starts a new session
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    state_ = KeeperState::kUnknown;
+  }
   auto created = Client::Create(io_, options_);
   if (!created.ok()) return Reply<Empty>{E(ErrorCode::kBadArguments), {}};
   client_ = std::move(created).value();

@@ -24,6 +24,7 @@
 // while it has pending work; call Close() before dropping it (SyncClient does).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -167,9 +168,12 @@ class Client : public std::enable_shared_from_this<Client> {
   // addAuth ("digest", "user:password"); remembered and re-sent on reconnect.
   void AddAuth(std::string scheme, std::string auth, Callback<Empty> cb);
 
-  // Valid while connected (set by the strand; racy reads are only for display).
-  int64_t session_id() const { return session_id_; }
-  std::chrono::milliseconds negotiated_timeout() const { return negotiated_timeout_; }
+  // The current session (0 before the first connection) and its negotiated
+  // timeout. Safe to read from any thread.
+  int64_t session_id() const { return session_id_.load(); }
+  std::chrono::milliseconds negotiated_timeout() const {
+    return std::chrono::milliseconds(negotiated_ms_.load());
+  }
   const std::string& chroot() const { return chroot_; }
 
  private:
@@ -232,9 +236,9 @@ class Client : public std::enable_shared_from_this<Client> {
   uint64_t gen_ = 0;  // bumps on every connection attempt; stale handlers compare it
   size_t next_host_ = 0;
   int failed_attempts_ = 0;
-  int64_t session_id_ = 0;
+  std::atomic<int64_t> session_id_{0};
   std::string passwd_;
-  std::chrono::milliseconds negotiated_timeout_{0};
+  std::atomic<int64_t> negotiated_ms_{0};
   int64_t last_zxid_ = 0;
   int32_t next_xid_ = 1;
   bool tick_running_ = false;
