@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "common/log/file.h"
@@ -106,6 +109,21 @@ TEST_CASE("the lock file prevents a second manager on the same log dir", "[log]"
   // Released on shutdown.
   REQUIRE(m->Shutdown().ok());
   CHECK(LogManager::Open({a}, LogConfig{}).ok());
+}
+
+TEST_CASE("a second process cannot open a locked log dir", "[log]") {
+  std::string dir = FreshTestDir("lm_lock_process");
+  auto m = OpenOrDie({dir});
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto other = LogManager::Open({dir}, LogConfig{});
+    ::_exit(other.ok() ? 0 : other.status().IsUnavailable() ? 3 : 4);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
 }
 
 TEST_CASE("delete renames to a -delete dir, removes it, and drops checkpoints", "[log]") {
