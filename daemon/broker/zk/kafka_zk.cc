@@ -151,28 +151,6 @@ void SetOrCreateConfig(ClientPtr zk, std::string path, std::string data, ZkStatu
               });
 }
 
-util::Status ValidateAssignment(const std::map<int32_t, std::vector<int32_t>>& assignment) {
-  if (assignment.empty())
-    return util::Status::InvalidArgument("Number of partitions must be larger than 0.");
-  size_t rf = assignment.begin()->second.size();
-  int32_t expected = 0;
-  for (const auto& [p, replicas] : assignment) {
-    if (p != expected++)
-      return util::Status::InvalidArgument(
-          "partitions should be a consecutive 0-based integer sequence");
-    if (replicas.empty())
-      return util::Status::InvalidArgument("Replication factor must be larger than 0.");
-    if (replicas.size() != rf)
-      return util::Status::InvalidArgument("All partitions should have the same number of replicas");
-    std::vector<int32_t> sorted = replicas;
-    std::sort(sorted.begin(), sorted.end());
-    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-      return util::Status::InvalidArgument("Duplicate replica assignment found for partition " +
-                                           std::to_string(p));
-  }
-  return util::Status::OK();
-}
-
 // Whether a failed read should be retried (the client re-sends after reconnecting)
 // or ends the watch.
 bool Retriable(int32_t err) {
@@ -534,7 +512,7 @@ void KafkaZk::CreateTopic(std::string topic, std::map<int32_t, std::vector<int32
                           std::map<std::string, std::string> configs,
                           ZkCallback<std::string> done) {
   if (auto s = zkdata::ValidateTopicName(topic); !s.ok()) return done(s);
-  if (auto s = ValidateAssignment(assignment); !s.ok()) return done(s);
+  if (auto s = zkdata::ValidateReplicaAssignment(assignment); !s.ok()) return done(s);
   zk_->Exists(
       zkdata::DeleteTopicsTopicZNode::Path(topic), {},
       [zk = zk_, topic, assignment = std::move(assignment), configs = std::move(configs),

@@ -11,6 +11,11 @@
 // callbacks still run). Run the io_context on one thread (the broker's model) if
 // callbacks touch state shared with other handlers.
 //
+// Sessions: ephemerals (/brokers/ids/<id>, /controller) live as long as the
+// zk::Client's session. When it expires the client is finished (every call fails
+// with Unavailable, watches report it once): make a new zk::Client and KafkaZk,
+// then RegisterBroker() again and re-create the watches, as Kafka does.
+//
 // Errors are util::Status: NotFound (NoNode, or absent topic), AlreadyExists
 // (NodeExists, TopicExists, already marked for deletion), InvalidArgument (bad
 // topic name or assignment), Unavailable (connection loss, session expired),

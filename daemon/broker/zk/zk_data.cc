@@ -663,6 +663,28 @@ bool TopicNamesCollide(std::string_view a, std::string_view b) {
   return UnifyCollisionChars(a) == UnifyCollisionChars(b);
 }
 
+util::Status ValidateReplicaAssignment(const std::map<int32_t, std::vector<int32_t>>& assignment) {
+  if (assignment.empty())
+    return util::Status::InvalidArgument("Number of partitions must be larger than 0.");
+  size_t rf = assignment.begin()->second.size();
+  int32_t expected = 0;
+  for (const auto& [p, replicas] : assignment) {
+    if (p != expected++)
+      return util::Status::InvalidArgument(
+          "partitions should be a consecutive 0-based integer sequence");
+    if (replicas.empty())
+      return util::Status::InvalidArgument("Replication factor must be larger than 0.");
+    if (replicas.size() != rf)
+      return util::Status::InvalidArgument("All partitions should have the same number of replicas");
+    std::vector<int32_t> sorted = replicas;
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+      return util::Status::InvalidArgument("Duplicate replica assignment found for partition " +
+                                           std::to_string(p));
+  }
+  return util::Status::OK();
+}
+
 // ---------------------------------------------------------------------------
 // Map iteration orders.
 

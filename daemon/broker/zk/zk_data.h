@@ -239,6 +239,11 @@ inline constexpr std::string_view kCollisionWarning =
     "WARNING: Due to limitations in metric names, topics with a period ('.') or underscore "
     "('_') could collide. To avoid issues it is best to use either, but not both.";
 
+// A new topic's assignment, checked as AdminZkClient.validateTopicCreate does:
+// partitions 0..n-1, the same non-zero number of replicas each, no duplicates.
+// InvalidArgument with Kafka's message otherwise (INVALID_REPLICA_ASSIGNMENT).
+util::Status ValidateReplicaAssignment(const std::map<int32_t, std::vector<int32_t>>& assignment);
+
 // ---------------------------------------------------------------------------
 // Exposed for tests: the iteration order of the hash maps Kafka serialises.
 // Scala 2.13 mutable.HashMap built empty and filled with `keys` in order.

@@ -321,5 +321,19 @@ TEST_CASE("topic names are validated as Kafka's Topic.validate does", "[zk_data]
   CHECK_FALSE(TopicNamesCollide("a.b", "a-b"));
 }
 
+TEST_CASE("replica assignments are validated as AdminZkClient does", "[zk_data]") {
+  using A = std::map<int32_t, std::vector<int32_t>>;
+  CHECK(ValidateReplicaAssignment(A{{0, {1, 2}}, {1, {2, 1}}}).ok());
+  CHECK(ValidateReplicaAssignment(A{}).message() == "Number of partitions must be larger than 0.");
+  CHECK(ValidateReplicaAssignment(A{{0, {1}}, {2, {1}}}).message() ==
+        "partitions should be a consecutive 0-based integer sequence");
+  CHECK(ValidateReplicaAssignment(A{{1, {1}}}).IsInvalidArgument());
+  CHECK(ValidateReplicaAssignment(A{{0, {1, 2}}, {1, {1}}}).message() ==
+        "All partitions should have the same number of replicas");
+  CHECK(ValidateReplicaAssignment(A{{0, {1, 1}}}).message() ==
+        "Duplicate replica assignment found for partition 0");
+  CHECK(ValidateReplicaAssignment(A{{0, {}}}).IsInvalidArgument());
+}
+
 }  // namespace
 }  // namespace kafka::broker::zkdata
