@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <climits>
 
 namespace kafka::log {
 
@@ -34,7 +35,13 @@ util::Result<LogConfig> LogConfig::FromLookup(
     }
     return v;
   };
-  if (auto v = num("log.segment.bytes", 14)) c.segment_bytes = *v;
+  if (auto v = num("log.segment.bytes", 14)) {
+    if (*v > INT32_MAX) {
+      if (err.ok()) err = util::Status::InvalidArgument("log.segment.bytes above 2147483647");
+    } else {
+      c.segment_bytes = *v;
+    }
+  }
   if (auto v = num("log.roll.ms", 1)) {
     c.segment_ms = *v;
   } else if (auto h = num("log.roll.hours", 1)) {

@@ -100,7 +100,24 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
       epoch_status = epoch_cache_.Assign(h.partition_leader_epoch, h.base_offset);
     }
   };
+  // Removes the files of segments bases[from..] (they follow a cut, so they are
+  // not contiguous with the log any more).
+  auto drop_from = [&](size_t from) -> util::Status {
+    for (size_t j = from; j < bases.size(); ++j) {
+      UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kLogSuffix));
+      UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kIndexSuffix));
+      UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kTimeIndexSuffix));
+    }
+    return SyncDir(dir_);
+  };
   for (size_t i = 0; i < bases.size(); ++i) {
+    if (!segments_.empty() && bases[i] < log_end_offset()) {
+      StorageLog().warn("[{}] segment base_offset={} overlaps the previous one (ends at {}); "
+                        "removing it and {} later segment(s)",
+                        tp_.DirName(), bases[i], log_end_offset(), bases.size() - i - 1);
+      UTIL_RETURN_IF_ERROR(drop_from(i));
+      break;
+    }
     bool trusted = !force_recover && (hints.clean_shutdown || (i + 1 < bases.size() &&
                                                                bases[i + 1] <= hints.recovery_point));
     uint64_t truncated = 0;
@@ -115,12 +132,7 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
           "segment(s)",
           tp_.DirName(), truncated, bases[i], segments_[bases[i]]->recovery_stop().ToString(),
           bases.size() - i - 1);
-      for (size_t j = i + 1; j < bases.size(); ++j) {
-        UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kLogSuffix));
-        UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kIndexSuffix));
-        UTIL_RETURN_IF_ERROR(RemoveFile(SegmentFileStem(dir_, bases[j]) + kTimeIndexSuffix));
-      }
-      UTIL_RETURN_IF_ERROR(SyncDir(dir_));
+      UTIL_RETURN_IF_ERROR(drop_from(i + 1));
       break;
     }
   }
@@ -275,7 +287,9 @@ bool PartitionLog::NeedsRoll(const BatchHeader& h, int64_t now_ms, uint64_t pend
   const LogSegment& seg = active_segment();
   const uint64_t size = seg.size() + pending;  // bytes already queued for this segment
   if (size == 0) return false;
-  bool by_size = size + h.TotalSize() > static_cast<uint64_t>(config_.segment_bytes);
+  // Index positions are int32, as Kafka's segment.bytes is.
+  bool by_size = size + h.TotalSize() > static_cast<uint64_t>(config_.segment_bytes) ||
+                 size + h.TotalSize() > static_cast<uint64_t>(INT32_MAX);
   bool by_offset = h.LastOffset() - seg.base_offset() > INT32_MAX;
   // Kafka measures segment age in message time when the first batch has a
   // timestamp, else in wall time since the segment was created.

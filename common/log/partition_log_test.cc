@@ -545,6 +545,22 @@ TEST_CASE("recovery removes segments after the first bad batch", "[log]") {
   CHECK_FALSE(PathExists(SegmentFileStem(dir, 12) + kIndexSuffix));
 }
 
+TEST_CASE("a segment overlapping the previous one is removed with its successors", "[log]") {
+  std::string dir = FreshTestDir("rec_overlap");
+  LogConfig config;
+  config.segment_bytes = static_cast<int64_t>(BuildSimpleBatch(2, 0).size() * 2);
+  {
+    auto log = OpenOrDie(dir, config);
+    AppendBatches(*log, 4, 2);  // segments 0 (0..3) and 4 (4..7)
+  }
+  // A stray copy claiming base offset 2, inside segment 0's range.
+  WriteFileOrDie(LogFile(dir, 2), ReadFileOrDie(LogFile(dir, 4)));
+  auto log = OpenOrDie(dir, config);
+  CHECK(log->SegmentBaseOffsets() == std::vector<int64_t>{0});
+  CHECK(log->log_end_offset() == 4);
+  CHECK_FALSE(PathExists(LogFile(dir, 4)));
+}
+
 TEST_CASE("segments below the recovery point are not rescanned", "[log]") {
   std::string dir = FreshTestDir("rec_recovery_point");
   LogConfig config;

@@ -188,6 +188,12 @@ util::Result<bool> LogSegment::LoadIndexes() {
   auto tsize = time_index_file_.Size();
   if (!tsize.ok()) return tsize.status();
   if (*isize % kOffsetEntrySize != 0 || *tsize % kTimeEntrySize != 0) return false;
+  // Each entry names a distinct batch of at least 61 bytes: anything larger is garbage
+  // (and must not drive a big allocation).
+  const uint64_t max_entries = size_ / kBatchHeaderSize + 1;
+  if (*isize / kOffsetEntrySize > max_entries || *tsize / kTimeEntrySize > max_entries) {
+    return false;
+  }
   std::string data;
   UTIL_RETURN_IF_ERROR(index_.ReadAt(0, *isize, &data));
   if (data.size() != *isize) return false;
