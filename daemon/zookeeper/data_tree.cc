@@ -56,6 +56,17 @@ Stat DataTree::StatOf(const Node& n) const {
   return s;
 }
 
+const std::string& DataTree::ChildrenBlob(const Node& n) {
+  if (!n.children_blob_valid) {
+    zk::jute::Writer w;
+    w.Int(static_cast<int32_t>(n.children.size()));
+    for (const std::string& c : n.children) w.String(c);
+    n.children_blob = w.Take();
+    n.children_blob_valid = true;
+  }
+  return n.children_blob;
+}
+
 std::shared_ptr<const AclList> DataTree::InternAcl(const AclList& acl) {
   if (acl == *open_acl_) return open_acl_;
   return std::make_shared<const AclList>(acl);
@@ -148,6 +159,8 @@ void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
   if (pit == nodes_.end() || nodes_.count(t.path)) return;  // validated at prep
   Node& parent = pit->second;
   parent.children.insert(std::string(NameOf(t.path)));
+  parent.children_blob_valid = false;
+  parent.children_blob.clear();
   parent.creates = t.value;
   parent.pzxid = zxid;
 
@@ -175,6 +188,8 @@ bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
   auto pit = nodes_.find(parent_path);
   if (pit != nodes_.end()) {
     pit->second.children.erase(std::string(NameOf(path)));
+    pit->second.children_blob_valid = false;
+    pit->second.children_blob.clear();
     pit->second.pzxid = zxid;
   }
   int64_t owner = it->second.ephemeral_owner;
@@ -355,7 +370,9 @@ bool DataTree::InsertLoaded(const std::string& path, Node node) {
     auto pit = nodes_.find(std::string(ParentOf(path)));
     if (pit == nodes_.end()) return false;
     pit->second.children.insert(std::string(NameOf(path)));
+    pit->second.children_blob_valid = false;
   }
+  node.children_blob_valid = false;
   if (node.ephemeral_owner != 0 && node.ephemeral_owner != kContainerOwner) {
     ephemerals_[node.ephemeral_owner].insert(path);
   }

@@ -44,6 +44,11 @@ class DataTree {
     int32_t aversion = 0;
     int64_t ephemeral_owner = 0;
     std::set<std::string> children;  // child names, sorted
+    // getChildren's jute encoding of `children` (count + strings), built on
+    // demand and dropped when a child is added or removed: lists of many
+    // children are read far more often than they change.
+    mutable std::string children_blob;
+    mutable bool children_blob_valid = false;
   };
 
   struct Session {
@@ -63,6 +68,7 @@ class DataTree {
 
   const Node* Find(std::string_view path) const;
   Stat StatOf(const Node& n) const;
+  static const std::string& ChildrenBlob(const Node& n);
 
   // Applies a validated transaction. `results` and `events` may be null.
   void Apply(const Txn& txn, std::vector<OpResult>* results, std::vector<WatchEvent>* events);

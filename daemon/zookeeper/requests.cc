@@ -104,17 +104,31 @@ bool DecodeWriteOp(zk::jute::Reader& r, int32_t type, WriteOp* op) {
 
 }  // namespace
 
-void ZkServer::Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err,
-                     const zk::jute::Writer* body, int64_t required_zxid) {
+zk::jute::Writer ZkServer::BeginBody() {
+  // Room for the length prefix and ReplyHeader, patched in by Reply(): the body
+  // is serialized once, straight into the frame.
   zk::jute::Writer w;
-  w.Int(0);
-  w.Int(xid);
-  w.Long(zxid);
-  w.Int(err);
-  if (body && err == err::kOk) w.Raw(body->data());
-  w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
+  w.Raw(std::string_view("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", kReplyHeaderBytes));
+  return w;
+}
+
+void ZkServer::Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err,
+                     zk::jute::Writer* body, int64_t required_zxid) {
+  std::string frame;
+  if (body && err == err::kOk && body->size() >= kReplyHeaderBytes) {
+    frame = body->Take();
+  } else {
+    frame.assign(kReplyHeaderBytes, '\0');
+  }
+  auto put = [&frame](size_t pos, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) frame[pos + i] = static_cast<char>(v >> (8 * (n - 1 - i)));
+  };
+  put(0, frame.size() - 4, 4);
+  put(4, static_cast<uint32_t>(xid), 4);
+  put(8, static_cast<uint64_t>(zxid), 8);
+  put(16, static_cast<uint32_t>(err), 4);
   c.last_zxid_ = zxid;
-  Send(c, w.Take(), required_zxid);
+  Send(c, std::move(frame), required_zxid);
 }
 
 bool ZkServer::HandleFrame(Connection& c, std::string_view frame) {
@@ -335,7 +349,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
     }
 
     case op::kWhoAmI: {
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       body.Int(static_cast<int32_t>(c.auth_.size()));
       for (const Id& id : c.auth_) {
         body.String(id.scheme);
@@ -348,7 +362,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
     }
 
     case op::kMultiRead: {
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       while (true) {
         int32_t t = r.Int();
         bool done = r.Bool();
@@ -428,7 +442,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         return true;
       }
       const DataTree::Node* n = tree_.Find(ReadPath(path));
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       int32_t rc = err::kOk;
       if (!n) {
         rc = err::kNoNode;
@@ -440,8 +454,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         WriteStat(body, tree_.StatOf(*n));
         if (watch) tree_.AddDataWatch(path, c.id());
       } else {
-        body.Int(static_cast<int32_t>(n->children.size()));
-        for (const std::string& child : n->children) body.String(child);
+        body.Raw(DataTree::ChildrenBlob(*n));
         if (type == op::kGetChildren2) WriteStat(body, tree_.StatOf(*n));
         if (watch) tree_.AddChildWatch(path, c.id());
       }
@@ -454,7 +467,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       std::string path = r.String();
       if (!r.ok()) return false;
       const DataTree::Node* n = tree_.Find(ReadPath(path));
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       int32_t rc = err::kOk;
       if (!n) {
         rc = err::kNoNode;
@@ -473,7 +486,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       std::string path = r.String();
       if (!r.ok()) return false;
       const DataTree::Node* n = tree_.Find(ReadPath(path));
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       int32_t rc = err::kOk;
       if (!n) {
         rc = err::kNoNode;
@@ -494,7 +507,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
     case op::kGetEphemerals: {
       std::string prefix = r.String();
       if (!r.ok()) return false;
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       std::vector<std::string> paths;
       for (const std::string& p : tree_.EphemeralsOf(c.session_id_)) {
         if (prefix == "/" || p.compare(0, prefix.size(), prefix) == 0) paths.push_back(p);
@@ -508,7 +521,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
     case op::kSync: {
       std::string path = r.String();
       if (!r.ok()) return false;
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       body.String(path);
       Reply(c, xid, last, err::kOk, &body, last);
       latency_done();
@@ -541,7 +554,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       }
       std::vector<DataTree::OpResult> results;
       Commit(txn, &results);
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       const DataTree::OpResult& res = results.front();
       switch (type) {
         case op::kCreate:
@@ -578,7 +591,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         ops.push_back(std::move(wop));
         op_types.push_back(t);
       }
-      zk::jute::Writer body;
+      zk::jute::Writer body = BeginBody();
       Txn txn;
       std::vector<int32_t> errors;
       int32_t rc = err::kOk;

@@ -174,7 +174,10 @@ class ZkServer {
   bool HandleRequest(Connection& c, std::string_view frame);
   // Returns false if the body does not decode.
   bool HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Reader& r);
-  void Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err, const zk::jute::Writer* body,
+  static constexpr size_t kReplyHeaderBytes = 20;  // length + xid + zxid + err
+  static zk::jute::Writer BeginBody();
+  // Sends a reply; `body` (from BeginBody) is used only when err is ZOK.
+  void Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err, zk::jute::Writer* body,
              int64_t required_zxid);
 
   // --- four_letter.cc.

@@ -125,9 +125,39 @@ util::Status TxnLogWriter::Append(int64_t first_zxid, std::string_view records) 
     PutU32(header, kLogVersion);
     header.append(8, '\0');  // dbid, always 0
     UTIL_RETURN_IF_ERROR(WriteAll(fd_, header.data(), header.size(), path_));
+    pos_ = allocated_ = header.size();
     dir_dirty_ = true;
   }
-  return WriteAll(fd_, records.data(), records.size(), path_);
+  UTIL_RETURN_IF_ERROR(Preallocate(records.size()));
+  const char* p = records.data();
+  size_t n = records.size();
+  while (n > 0) {
+    ssize_t w = ::pwrite(fd_, p, n, static_cast<off_t>(pos_));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Errno("write " + path_);
+    }
+    p += w;
+    n -= static_cast<size_t>(w);
+    pos_ += static_cast<uint64_t>(w);
+  }
+  return util::Status::OK();
+}
+
+util::Status TxnLogWriter::Preallocate(size_t needed) {
+  if (pos_ + needed <= allocated_) return util::Status::OK();
+  static const std::string kZeros(64 * 1024, '\0');
+  uint64_t target = ((pos_ + needed) / kPreallocBytes + 1) * kPreallocBytes;
+  while (allocated_ < target) {
+    size_t chunk = static_cast<size_t>(std::min<uint64_t>(kZeros.size(), target - allocated_));
+    ssize_t w = ::pwrite(fd_, kZeros.data(), chunk, static_cast<off_t>(allocated_));
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return Errno("preallocate " + path_);
+    }
+    allocated_ += static_cast<uint64_t>(w);
+  }
+  return util::Status::OK();
 }
 
 util::Status TxnLogWriter::Sync() {
@@ -147,6 +177,7 @@ void TxnLogWriter::Roll() {
   }
   fd_ = -1;
   path_.clear();
+  pos_ = allocated_ = 0;
 }
 
 std::vector<LogFile> ListLogs(const std::string& dir) {

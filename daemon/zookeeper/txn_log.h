@@ -46,10 +46,19 @@ class TxnLogWriter {
 
  private:
   std::string dir_;
+  util::Status Preallocate(size_t needed);
+
   std::string path_;
   int fd_ = -1;
   bool dir_dirty_ = false;  // a new file's directory entry still needs an fsync
+  // Files are zero-filled ahead of the write position in kPreallocBytes steps, so
+  // most fdatasyncs flush data only (no size change to journal). Zero fill reads
+  // back as a clean end of log.
+  uint64_t pos_ = 0;
+  uint64_t allocated_ = 0;
 };
+
+inline constexpr uint64_t kPreallocBytes = 4 << 20;
 
 struct LogFile {
   int64_t start_zxid = 0;
