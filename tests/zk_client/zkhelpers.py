@@ -29,9 +29,10 @@ def four_letter(port, cmd, timeout=1.0):
 
 
 class ApacheZooKeeper:
-    """One standalone server (tickTime 1000, so session timeouts are 2-20 s)."""
+    """One standalone server (tickTime 1000, so session timeouts are 2-20 s).
+    With ours=True it is this project's zookeeper-server, same zoo.cfg."""
 
-    def __init__(self, procs, workdir):
+    def __init__(self, procs, workdir, ours=False):
         self.port = testlib.free_port()
         data = os.path.join(workdir, "data")
         os.makedirs(data, exist_ok=True)
@@ -44,11 +45,14 @@ class ApacheZooKeeper:
                     "maxClientCnxns=0\n"
                     "4lw.commands.whitelist=*\n"
                     "admin.enableServer=false\n")
-        self.proc = procs.start([JAVA, "-Xmx256m", "-cp", ZK_JAR,
-                                 "org.apache.zookeeper.server.ZooKeeperServerMain", self.cfg],
-                                log_path=os.path.join(workdir, "zk.log"))
+        if ours:
+            cmd = [testlib.binary("daemon/zookeeper/zookeeper-server"), self.cfg]
+        else:
+            cmd = [JAVA, "-Xmx256m", "-cp", ZK_JAR,
+                   "org.apache.zookeeper.server.ZooKeeperServerMain", self.cfg]
+        self.proc = procs.start(cmd, log_path=os.path.join(workdir, "zk.log"))
         testlib.wait_for(lambda: self.proc.poll() is None and four_letter(self.port, "ruok") == "imok",
-                         timeout=60, interval=0.05, what="Apache ZooKeeper to answer ruok")
+                         timeout=60, interval=0.05, what="the ZooKeeper server to answer ruok")
 
     @property
     def address(self):
