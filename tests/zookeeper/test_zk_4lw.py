@@ -124,7 +124,6 @@ def test_conf(zk_server):
     assert kv["dataDir"].startswith(zk_server.data_dir)
 
 
-@pytest.mark.xfail_ours(reason="ours' cons line lacked est/to/lcxid/lzxid/lresp/latency fields")
 def test_cons(zk_server, zk):
     text = four_letter(zk_server.port, "cons")
     assert text.endswith("\n\n")
@@ -141,7 +140,6 @@ def test_cons(zk_server, zk):
     assert fields["to"] == "10000"
 
 
-@pytest.mark.xfail_ours(reason="ours' envi lacks os.arch/os.version/user.* keys")
 def test_envi(zk_server):
     text = four_letter(zk_server.port, "envi")
     lines = text.rstrip("\n").split("\n")
@@ -165,7 +163,6 @@ def test_default_whitelist(procs, zk_server, tmp_path):
     assert four_letter(s.port, "srvr").startswith("Zookeeper version: ")
 
 
-@pytest.mark.xfail_ours(reason="ours refuses srvr when not whitelisted; Apache always allows srvr")
 def test_explicit_whitelist(procs, zk_server, tmp_path):
     s = zkharness.ZkServer(zk_server.kind, tmp_path, whitelist="ruok, conf").start(procs)
     assert four_letter(s.port, "ruok") == "imok"

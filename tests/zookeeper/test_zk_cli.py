@@ -15,13 +15,16 @@ STAT_KEYS = ["cZxid", "ctime", "mZxid", "mtime", "pZxid", "cversion", "dataVersi
              "aclVersion", "ephemeralOwner", "dataLength", "numChildren"]
 
 
+NOISE = ("Connecting to ", "WATCHER::", "WatchedEvent state:", "Welcome to ZooKeeper!",
+         "JLine support is")
+
+
 def result_lines(stdout):
-    """The command output: what follows the SyncConnected line."""
-    lines = stdout.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("WatchedEvent state:SyncConnected"):
-            return lines[i + 1:]
-    raise AssertionError(f"no SyncConnected in zkCli output:\n{stdout}")
+    """The commands' output: stdout without zkCli's connection chatter. The watcher
+    thread prints its lines concurrently with the command's output, so they can show
+    up anywhere (even inside a stat block) and are dropped wherever they are."""
+    assert "WatchedEvent state:SyncConnected" in stdout, f"never connected:\n{stdout}"
+    return [line for line in stdout.split("\n") if line and not line.startswith(NOISE)]
 
 
 def stat_blocks(lines):
@@ -34,6 +37,7 @@ def stat_blocks(lines):
         if m.group(1) == "cZxid":
             cur = {}
             blocks.append(cur)
+        assert cur is not None, f"stat line before cZxid: {lines}"
         cur[m.group(1)] = m.group(2)
     for b in blocks:
         assert list(b) == STAT_KEYS, b

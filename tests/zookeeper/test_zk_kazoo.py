@@ -569,17 +569,13 @@ PATH_CASES = [
 ]
 
 
-# Cases where our server answered differently from Apache when last run (see report).
-PATH_GAP = ("ours validates the path before looking up the parent and also in delete/exists; "
-            "Apache's create answers NoNode for a missing parent first, delete/exists only "
-            "reject NUL, exists('') finds the root")
-PATH_GAPS = {"/a/", "/a//", "/a//b", "/a/.", "/a/..", "/a/./b", "/a/ctl\x01char", "/a/x\x1f",
-             "/a/bad\x7fdel", "/a/c1\x85", "/a/nul\x00x", "!", "!//x"}
+# Known gaps of our server: {path case: reason} -> non-strict xfail for "ours".
+PATH_GAPS = {}
 
 
 @pytest.mark.parametrize("case", [
     pytest.param(c, id=repr(c[0]),
-                 marks=[pytest.mark.xfail_ours(reason=PATH_GAP)] if c[0] in PATH_GAPS else [])
+                 marks=[pytest.mark.xfail_ours(reason=PATH_GAPS[c[0]])] if c[0] in PATH_GAPS else [])
     for c in PATH_CASES])
 def test_path_validation_raw(zk_server, zk, base, case):
     """Server-side path validation, bypassing kazoo's client-side normalisation."""
@@ -598,7 +594,6 @@ def test_path_validation_raw(zk_server, zk, base, case):
     assert zk.get_children(f"{base}/a") == []
 
 
-@pytest.mark.xfail_ours(reason="ours let delete /zookeeper/config succeed (Apache: BadArguments)")
 def test_zookeeper_subtree_rules_raw(zk_server, base):
     with RawZk(zk_server.port) as c:
         c.connect()
@@ -617,7 +612,6 @@ def test_zookeeper_subtree_rules_raw(zk_server, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="ours answers ZUNIMPLEMENTED but keeps the connection open")
 def test_unknown_opcode_raw(zk_server):
     """Apache answers an unknown opcode with ZUNIMPLEMENTED (-6), then closes."""
     with RawZk(zk_server.port) as c:

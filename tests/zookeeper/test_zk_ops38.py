@@ -19,7 +19,6 @@ def session(zk_server):
     return c
 
 
-@pytest.mark.xfail_ours(reason="addWatch (106) not implemented (ZUNIMPLEMENTED)")
 def test_add_watch_persistent(zk_server, zk, base):
     p = f"{base}/w"
     with session(zk_server) as c:
@@ -41,7 +40,6 @@ def test_add_watch_persistent(zk_server, zk, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="addWatch (106) not implemented (ZUNIMPLEMENTED)")
 def test_add_watch_persistent_recursive(zk_server, zk, base):
     p = f"{base}/r"
     with session(zk_server) as c:
@@ -58,7 +56,6 @@ def test_add_watch_persistent_recursive(zk_server, zk, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="removeWatches (18) not implemented (ZUNIMPLEMENTED)")
 def test_remove_watches(zk_server, zk, base):
     p = zk.create(f"{base}/n")
     with session(zk_server) as c:
@@ -78,7 +75,6 @@ def multi_header(op, done=False, err=-1):
     return jint(op) + jbool(done) + jint(err)
 
 
-@pytest.mark.xfail_ours(reason="multiRead (22) not implemented (ZUNIMPLEMENTED)")
 def test_multi_read(zk_server, zk, base):
     zk.create(f"{base}/a", b"A")
     zk.create(f"{base}/a/x")
@@ -119,7 +115,6 @@ def test_get_all_children_number_and_ephemerals(zk_server, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="whoAmI (107) not implemented (ZUNIMPLEMENTED)")
 def test_who_am_i(zk_server):
     with session(zk_server) as c:
         err, r = c.request(OP_WHOAMI)
@@ -134,7 +129,6 @@ def test_who_am_i(zk_server):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="ours shows the internal container owner 0x8000000000000000 in ephemeralOwner; Apache shows 0")
 def test_container_node(zk_server, zk, base):
     p = f"{base}/box"
     with session(zk_server) as c:
