@@ -170,7 +170,9 @@ void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
   n.czxid = n.mzxid = n.pzxid = zxid;
   n.ctime = n.mtime = time;
   n.ephemeral_owner = t.ephemeral_owner;
-  if (t.ephemeral_owner != 0 && t.ephemeral_owner != kContainerOwner) {
+  if (t.ephemeral_owner == kContainerOwner) {
+    containers_.insert(t.path);
+  } else if (t.ephemeral_owner != 0) {
     ephemerals_[t.ephemeral_owner].insert(t.path);
   }
   approx_size_ += t.path.size() + t.data.size();
@@ -193,6 +195,7 @@ bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
     pit->second.pzxid = zxid;
   }
   int64_t owner = it->second.ephemeral_owner;
+  if (owner == kContainerOwner) containers_.erase(path);
   if (owner != 0 && owner != kContainerOwner) {
     auto eit = ephemerals_.find(owner);
     if (eit != ephemerals_.end()) {
@@ -350,6 +353,7 @@ void DataTree::Clear() {
   nodes_.clear();
   sessions_.clear();
   ephemerals_.clear();
+  containers_.clear();
   data_watches_.clear();
   child_watches_.clear();
   persistent_watches_.clear();
@@ -373,7 +377,9 @@ bool DataTree::InsertLoaded(const std::string& path, Node node) {
     pit->second.children_blob_valid = false;
   }
   node.children_blob_valid = false;
-  if (node.ephemeral_owner != 0 && node.ephemeral_owner != kContainerOwner) {
+  if (node.ephemeral_owner == kContainerOwner) {
+    containers_.insert(path);
+  } else if (node.ephemeral_owner != 0) {
     ephemerals_[node.ephemeral_owner].insert(path);
   }
   approx_size_ += path.size() + node.data.size();

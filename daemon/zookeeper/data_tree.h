@@ -91,6 +91,8 @@ class DataTree {
   // Paths of a session's ephemerals (sorted), empty if none.
   std::vector<std::string> EphemeralsOf(int64_t session) const;
   size_t ephemeral_count() const;
+  // Container nodes (deleted by the server once their last child is gone).
+  const std::set<std::string>& containers() const { return containers_; }
 
   int64_t last_zxid() const { return last_zxid_; }
   void set_last_zxid(int64_t z) { last_zxid_ = z; }
@@ -137,6 +139,7 @@ class DataTree {
   std::unordered_map<std::string, Node> nodes_;
   std::unordered_map<int64_t, Session> sessions_;
   std::unordered_map<int64_t, std::set<std::string>> ephemerals_;
+  std::set<std::string> containers_;
   WatchTable data_watches_;
   WatchTable child_watches_;
   WatchTable persistent_watches_;

@@ -294,6 +294,7 @@ void ZkServer::Stop() {
     tick_timer_.cancel();
     signals_.cancel(ec);
     // Everything queued is made durable before the log thread exits.
+    FlushToLog();
     if (sync_) sync_->Stop();
     std::vector<std::shared_ptr<Connection>> all;
     for (auto& [id, c] : conns_) all.push_back(c);
@@ -371,11 +372,35 @@ void ZkServer::OnTick() {
     }
   }
   for (auto& c : stale) c->Close();
+  // ContainerManager: containers that had children and have none left go away
+  // (checked every 60 s, as znode.container.checkIntervalMs defaults to).
+  if (now - last_container_check_ >= 60000) {
+    last_container_check_ = now;
+    ReapContainers();
+  }
   static int64_t last_purge = 0;
   if (config_.purge_interval_hours > 0 &&
       now - last_purge >= int64_t{config_.purge_interval_hours} * 3600 * 1000) {
     if (last_purge != 0) sync_->Purge(config_.snap_retain_count);
     last_purge = now;
+  }
+}
+
+void ZkServer::ReapContainers() {
+  std::vector<std::string> empty;
+  for (const std::string& path : tree_.containers()) {
+    const DataTree::Node* n = tree_.Find(path);
+    if (n && n->creates > 0 && n->children.empty()) empty.push_back(path);
+  }
+  for (const std::string& path : empty) {
+    // The server acts with full rights: check only existence and emptiness.
+    Txn txn;
+    const DataTree::Node* n = tree_.Find(path);
+    if (!n || !n->children.empty()) continue;
+    txn.type = op::kDelete;
+    txn.path = path;
+    log_->debug("deleting empty container {}", path);
+    Commit(txn, nullptr);
   }
 }
 
@@ -409,7 +434,13 @@ void ZkServer::Commit(Txn& txn, std::vector<DataTree::OpResult>* results) {
     sub.zxid = txn.zxid;
     sub.time = txn.time;
   }
-  sync_->Append(txn.zxid, EncodeRecord(txn));
+  if (pending_records_.empty()) pending_first_zxid_ = txn.zxid;
+  pending_records_ += EncodeRecord(txn);
+  pending_last_zxid_ = txn.zxid;
+  if (!flush_posted_) {
+    flush_posted_ = true;
+    asio::post(io_, [this] { FlushToLog(); });
+  }
   std::vector<WatchEvent> events;
   tree_.Apply(txn, results, &events);
   if (!events.empty()) DispatchEvents(events, txn.zxid);
@@ -417,9 +448,17 @@ void ZkServer::Commit(Txn& txn, std::vector<DataTree::OpResult>* results) {
   MaybeSnapshot();
 }
 
+void ZkServer::FlushToLog() {
+  flush_posted_ = false;
+  if (pending_records_.empty()) return;
+  sync_->Append(pending_first_zxid_, pending_last_zxid_, std::move(pending_records_));
+  pending_records_.clear();
+}
+
 void ZkServer::MaybeSnapshot() {
   if (txns_since_snapshot_ < config_.snap_count) return;
   txns_since_snapshot_ = 0;
+  FlushToLog();  // the snapshot must follow every record up to its zxid
   int64_t z = tree_.last_zxid();
   log_->info("taking snapshot at zxid 0x{:x}", z);
   sync_->Snapshot(z, SerializeSnapshot(tree_, z));

@@ -161,11 +161,14 @@ class ZkServer {
   int64_t MonoMs() const;      // monotonic, for expiry
   int64_t NextSessionId();
   void ExpireSession(int64_t session_id);
+  void ReapContainers();
   // Assigns the next zxid, logs and applies `txn`; dispatches fired watches.
   void Commit(Txn& txn, std::vector<DataTree::OpResult>* results);
   void DispatchEvents(const std::vector<WatchEvent>& events, int64_t zxid);
   void Send(Connection& c, std::string frame, int64_t zxid);
   void MaybeSnapshot();
+  // Hands the records committed during this io turn to the log thread at once.
+  void FlushToLog();
 
   // --- requests.cc: frame handling.
   // Returns false to close the connection (malformed / hostile input).
@@ -200,7 +203,12 @@ class ZkServer {
 
   DataTree tree_;
   int64_t durable_zxid_ = 0;
+  std::string pending_records_;  // committed this turn, not yet given to the log thread
+  int64_t pending_first_zxid_ = 0;
+  int64_t pending_last_zxid_ = 0;
+  bool flush_posted_ = false;
   int64_t txns_since_snapshot_ = 0;
+  int64_t last_container_check_ = 0;
   ExpiryQueue<int64_t> expiry_;
   std::unordered_map<int64_t, Connection*> session_owner_;  // session -> live connection
   std::unordered_map<int64_t, int32_t> session_timeout_;    // negotiated timeouts

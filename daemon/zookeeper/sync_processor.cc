@@ -27,19 +27,20 @@ void SyncProcessor::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void SyncProcessor::Append(int64_t zxid, std::string record) {
+void SyncProcessor::Append(int64_t first_zxid, int64_t last_zxid, std::string records) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!queue_.empty() && queue_.back().kind == Item::kRecords) {
       // Coalesce into the pending batch: one buffer, one write() later.
       Item& last = queue_.back();
-      last.bytes.append(record);
-      last.last_zxid = zxid;
+      last.bytes.append(records);
+      last.last_zxid = last_zxid;
       return;
     }
     Item item;
-    item.first_zxid = item.last_zxid = zxid;
-    item.bytes = std::move(record);
+    item.first_zxid = first_zxid;
+    item.last_zxid = last_zxid;
+    item.bytes = std::move(records);
     queue_.push_back(std::move(item));
   }
   cv_.notify_one();

@@ -38,8 +38,8 @@ class SyncProcessor {
   // Drains the queue (everything queued becomes durable) and joins the thread.
   void Stop();
 
-  // Queues one framed record holding `zxid` (records must come in zxid order).
-  void Append(int64_t zxid, std::string record);
+  // Queues framed records holding zxids first..last (in zxid order).
+  void Append(int64_t first_zxid, int64_t last_zxid, std::string records);
   // Queues a snapshot of state at `zxid` (serialized bytes); the log rolls after it.
   void Snapshot(int64_t zxid, std::string bytes);
   // Queues an autopurge keeping `retain` snapshots.
