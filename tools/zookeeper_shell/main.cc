@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <iostream>
 #include <string>
@@ -22,6 +23,18 @@ namespace {
 constexpr int kDefaultSessionTimeoutMs = 30000;  // zkCli's default
 constexpr int kDefaultConnectWaitMs = 5000;      // bounded unless -waitforconnection
 constexpr int kMaxRequestWaitMs = 10000;
+
+// zkCli's prompt shows ZooKeeper.States names.
+const char* StateName(zk::KeeperState s) {
+  switch (s) {
+    case zk::KeeperState::kSyncConnected: return "CONNECTED";
+    case zk::KeeperState::kDisconnected: return "CONNECTING";
+    case zk::KeeperState::kExpired:
+    case zk::KeeperState::kClosed: return "CLOSED";
+    case zk::KeeperState::kAuthFailed: return "AUTH_FAILED";
+    default: return "CONNECTING";
+  }
+}
 
 int Usage() {
   std::cerr << "USAGE: zookeeper-shell zookeeper_host:port[/path] [-timeout ms] "
@@ -75,8 +88,26 @@ int main(int argc, char** argv) {
   const auto connect_wait = std::chrono::milliseconds(
       wait_for_connection ? timeout_ms : std::min(timeout_ms, kDefaultConnectWaitMs));
 
-  std::cout << "Connecting to " << server << std::endl;
+  const bool interactive = command.empty();
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  std::cout << "Connecting to " << server << "\n";
+  if (interactive) {
+    std::cout << "Welcome to ZooKeeper!\n";
+    if (!tty) std::cout << "JLine support is disabled\n";
+  }
+  std::cout << std::flush;
+
+  // Session changes after the first connection (Disconnected, SyncConnected,
+  // Expired) are printed like zkCli's default watcher does.
+  std::atomic<zkshell::Shell*> printer{nullptr};
   zk::SyncClient client(opts);
+  client.SetStateListener([&printer](zk::KeeperState s) {
+    zkshell::Shell* shell = printer.load();
+    if (shell && s != zk::KeeperState::kClosed) {
+      shell->PrintEvent(zk::WatchedEvent{static_cast<int32_t>(zk::EventType::kNone),
+                                         static_cast<int32_t>(s), ""});
+    }
+  });
   auto connected = client.Connect(connect_wait);
   if (!connected.ok()) {
     if (connected.code() == zk::ErrorCode::kBadArguments) {
@@ -87,27 +118,33 @@ int main(int argc, char** argv) {
     }
     return 1;
   }
-  std::cout << "\nWATCHER::\n\nWatchedEvent state:SyncConnected type:None path:null" << std::endl;
 
   int rc = 0;
-  {
-    zkshell::Shell shell(client, std::cout, std::cerr);
-    if (!command.empty()) {
-      rc = shell.Execute(command);
-      // Like zkCli's one-shot mode: the session is left to time out, so an
-      // ephemeral made here outlives the command.
-      client.Close(/*end_session=*/false);
-    } else {
-      const bool tty = isatty(STDIN_FILENO) != 0;
-      std::string line;
-      for (int n = 0;; ++n) {
-        if (tty) std::cout << "[zk: " << server << "(CONNECTED) " << n << "] " << std::flush;
-        if (!std::getline(std::cin, line)) break;
-        bool quit = false;
-        shell.Execute(zkshell::Shell::Tokenize(line), &quit);
-        if (quit) break;
-      }
-      client.Close();
+  zkshell::Shell shell(client, std::cout, std::cerr);
+  shell.PrintEvent(zk::WatchedEvent{static_cast<int32_t>(zk::EventType::kNone),
+                                    static_cast<int32_t>(zk::KeeperState::kSyncConnected), ""});
+  printer = &shell;
+  if (!interactive) {
+    rc = shell.Execute(command);
+    // Like zkCli's one-shot mode: the session is left to time out, so an
+    // ephemeral made here outlives the command.
+    printer = nullptr;
+    client.Close(/*end_session=*/false);
+  } else {
+    std::string line;
+    bool quit = false;
+    for (int n = 0; !quit; ++n) {
+      if (tty) std::cout << "[zk: " << server << "(" << StateName(client.state()) << ") " << n
+                         << "] " << std::flush;
+      if (!std::getline(std::cin, line)) break;
+      shell.Execute(zkshell::Shell::Tokenize(line), &quit);
+    }
+    printer = nullptr;
+    client.Close();
+    // zkCli's watcher reports the closed session after `quit`.
+    if (quit) {
+      shell.PrintEvent(zk::WatchedEvent{static_cast<int32_t>(zk::EventType::kNone),
+                                        static_cast<int32_t>(zk::KeeperState::kClosed), ""});
     }
   }
   return rc;

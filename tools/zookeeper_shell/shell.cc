@@ -230,8 +230,12 @@ bool Shell::CheckPath(const std::string& path) {
   return false;
 }
 
+void Shell::PrintEvent(const zk::WatchedEvent& ev) {
+  Print("\nWATCHER::\n\n" + EventString(ev) + "\n");
+}
+
 zk::Watcher Shell::MakeWatcher() {
-  return [this](const zk::WatchedEvent& ev) { Print("\nWATCHER::\n\n" + EventString(ev) + "\n"); };
+  return [this](const zk::WatchedEvent& ev) { PrintEvent(ev); };
 }
 
 // ---------------------------------------------------------------------------

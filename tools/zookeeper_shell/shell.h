@@ -27,6 +27,9 @@ class Shell {
   // Runs one command; returns the exit code. Sets *quit for quit/exit.
   int Execute(const std::vector<std::string>& words, bool* quit = nullptr);
 
+  // Prints a watch or session event as zkCli's watcher does ("WATCHER::" block).
+  void PrintEvent(const zk::WatchedEvent& ev);
+
   // zkCli's command list, for help and unknown commands.
   static void PrintUsage(std::ostream& out);
 
