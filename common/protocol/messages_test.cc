@@ -85,6 +85,7 @@ TEMPLATE_TEST_CASE("versions outside the supported range are rejected", "[protoc
 }
 
 TEST_CASE("golden: ApiVersions v3 request as librdkafka 2.0.2 sends it", "[protocol]") {
+  // Identical to the first frame kcat 1.7.1 (librdkafka 2.0.2) sent to a plain socket.
   ApiVersionsRequest req;
   req.client_software_name = "librdkafka";
   req.client_software_version = "2.0.2";
@@ -107,13 +108,34 @@ TEST_CASE("golden: ApiVersions v3 request as librdkafka 2.0.2 sends it", "[proto
   CHECK(r.AtEnd());
 }
 
-TEST_CASE("golden: Metadata v0 request for all topics (kafka-python probe)", "[protocol]") {
-  MetadataRequest req;
-  req.topics.emplace();
-  std::string frame = EncodeRequestFrame(2, std::string("kafka-python"), 0, req);
-  std::string want = Unhex("0000001a" "0003" "0000" "00000002" "000c" "6b61666b612d707974686f6e"
-                           "00000000");
-  CHECK(frame == want);
+TEST_CASE("golden: kafka-python 2.0.2's pipelined ApiVersions v0 + Metadata v0 probe",
+          "[protocol]") {
+  // Captured from kafka-python 2.0.2 (KafkaConsumer bootstrap) on a plain socket.
+  const std::string wire = Unhex(
+      "0000001c" "0012" "0000" "00000001" "0012" "6b61666b612d707974686f6e2d322e302e32"
+      "00000020" "0003" "0000" "00000002" "0012" "6b61666b612d707974686f6e2d322e302e32"
+      "00000000");
+  MetadataRequest all;
+  all.topics.emplace();  // v0: empty array = all topics
+  const std::string client = "kafka-python-2.0.2";
+  CHECK(EncodeRequestFrame(1, client, 0, ApiVersionsRequest{}) +
+            EncodeRequestFrame(2, client, 0, all) ==
+        wire);
+  Reader r(std::string_view(wire).substr(4, 0x1c));
+  auto h1 = DecodeRequestHeader(r);
+  REQUIRE(h1.ok());
+  CHECK(h1->api_key == 18);
+  CHECK(Decode<ApiVersionsRequest>(r, 0).ok());
+  CHECK(r.AtEnd());
+  Reader r2(std::string_view(wire).substr(4 + 0x1c + 4));
+  auto h2 = DecodeRequestHeader(r2);
+  REQUIRE(h2.ok());
+  CHECK(h2->correlation_id == 2);
+  auto md = Decode<MetadataRequest>(r2, h2->api_version);
+  REQUIRE(md.ok());
+  REQUIRE(md->topics.has_value());
+  CHECK(md->topics->empty());
+  CHECK(r2.AtEnd());
 }
 
 TEST_CASE("golden: ApiVersions v3 response uses header v0 and a flexible body", "[protocol]") {
