@@ -49,6 +49,11 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+def pos(values):
+    """Drops unknown (None or negative) measurements."""
+    return [v for v in values if v is not None and v >= 0]
+
+
 def fmt(v, digits=0):
     if v is None:
         return "n/a"
@@ -150,6 +155,17 @@ def main():
             w(f"| {cfg} {ph} p50 / p99 (µs) | {fmt(a50)} / {fmt(a99)} | "
               f"{fmt(o50)} / {fmt(o99)} | {ratio(o50, a50)} / "
               f"{ratio(o99, a99)} |")
+    # CPU per op does not depend on how fast the shared client is, and the
+    # client's own CPU per op shows when it, not the server, is the limit.
+    for ph in RATE_PHASES:
+        row(f"pipelined {ph} server CPU µs/op",
+            pos(series("apache", "pipelined", ph, "server_cpu_us_per_op")),
+            pos(series("ours", "pipelined", ph, "server_cpu_us_per_op")), 1)
+    row("pipelined zkbench (client) CPU µs/op, median over CRUD phases",
+        [med(pos(series("apache", "pipelined", ph, "client_cpu_us_per_op")))
+         for ph in TARGET_PHASES],
+        [med(pos(series("ours", "pipelined", ph, "client_cpu_us_per_op")))
+         for ph in TARGET_PHASES], 1)
     errs = {s: sum(r.get("errors", 0) for (srv, _, _), rs in phase.items()
                    if srv == s for r in rs) for s in SERVERS}
     w(f"| errors + failed checks (all runs) | "

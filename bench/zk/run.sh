@@ -193,7 +193,7 @@ print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0)
     log "rep $rep: $server $cfg: zkbench $args"
     # shellcheck disable=SC2086
     timeout --foreground "$BENCH_TIMEOUT" "$ZKBENCH" -s "127.0.0.1:$port" $args \
-      -l "$server/$cfg/$rep" > "$dir/zkbench-$cfg.out" 2> "$dir/zkbench-$cfg.err"
+      --server-pid "$pid" -l "$server/$cfg/$rep" > "$dir/zkbench-$cfg.out" 2> "$dir/zkbench-$cfg.err"
     rc=$?
     interrupted $rc
     grep '^{' "$dir/zkbench-$cfg.out" | while IFS= read -r line; do

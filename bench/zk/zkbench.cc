@@ -17,9 +17,11 @@
 // before the server so that its own start-up is not counted.
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,6 +55,8 @@ constexpr int64_t kConnectTimeoutNs = 10'000'000'000;
 
 // --resolve-every-poll: keep the C client's default host re-resolution.
 bool g_resolve_every_poll = false;
+// --server-pid: whose CPU time (utime + stime) to report per phase.
+int g_server_pid = 0;
 
 int64_t MonoNs() {
   timespec ts;
@@ -62,6 +68,69 @@ int64_t RealNs() {
   timespec ts;
   clock_gettime(CLOCK_REALTIME, &ts);
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+// CPU time used so far by the server and by this process (all threads,
+// incl. the C client's). For the server, /proc/PID/stat's utime+stime
+// counts exited threads too but only in 10 ms ticks; the per-thread
+// /proc/PID/task/TID/schedstat is exact to the ns but forgets threads that
+// exit. CpuDelta uses the exact sum unless the ticks say clearly more.
+struct CpuSnap {
+  int64_t server_ticks_ns = -1;
+  std::map<long, int64_t> server_threads_ns;  // tid -> time on CPU
+  int64_t client_ns = 0;
+};
+
+int64_t ServerTicksNs(int pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return -1;
+  size_t paren = line.rfind(')');  // comm may contain spaces
+  if (paren == std::string::npos) return -1;
+  // Fields after ")": state(3) ... utime(14) stime(15).
+  long long utime = 0, stime = 0;
+  if (std::sscanf(line.c_str() + paren + 1,
+                  " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld",
+                  &utime, &stime) != 2) {
+    return -1;
+  }
+  return (utime + stime) * (1'000'000'000 / sysconf(_SC_CLK_TCK));
+}
+
+CpuSnap TakeCpu() {
+  CpuSnap c;
+  rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) == 0) {
+    c.client_ns = (int64_t{ru.ru_utime.tv_sec} + ru.ru_stime.tv_sec) *
+                      1'000'000'000 +
+                  (int64_t{ru.ru_utime.tv_usec} + ru.ru_stime.tv_usec) * 1000;
+  }
+  if (g_server_pid <= 0) return c;
+  c.server_ticks_ns = ServerTicksNs(g_server_pid);
+  std::string dir = "/proc/" + std::to_string(g_server_pid) + "/task";
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+      std::ifstream f(dir + "/" + e->d_name + "/schedstat");
+      long long on_cpu = 0;
+      if (f >> on_cpu) c.server_threads_ns[std::atol(e->d_name)] = on_cpu;
+    }
+    closedir(d);
+  }
+  return c;
+}
+
+// Server CPU ns between two snapshots, or -1 if unknown.
+int64_t ServerCpuNs(const CpuSnap& a, const CpuSnap& b) {
+  if (a.server_ticks_ns < 0 || b.server_ticks_ns < 0) return -1;
+  int64_t exact = 0;
+  for (const auto& [tid, ns] : b.server_threads_ns) {
+    auto it = a.server_threads_ns.find(tid);
+    exact += ns - (it == a.server_threads_ns.end() ? 0 : it->second);
+  }
+  int64_t ticks = b.server_ticks_ns - a.server_ticks_ns;
+  constexpr int64_t kTickSlackNs = 20'000'000;  // two ticks of rounding
+  return ticks > exact + kTickSlackNs ? ticks : exact;
 }
 
 struct Options {
@@ -92,6 +161,17 @@ struct PhaseResult {
   double p50_us = 0, p99_us = 0, max_us = 0, mean_us = 0;
   bool timed_out = false;
   std::string note;
+  double server_cpu_ms = -1, client_cpu_ms = -1;
+
+  void SetCpu(const CpuSnap& a, const CpuSnap& b) {
+    client_cpu_ms = (b.client_ns - a.client_ns) / 1e6;
+    int64_t server = ServerCpuNs(a, b);
+    if (server >= 0) server_cpu_ms = server / 1e6;
+  }
+  // CPU per completed op in µs, or -1.
+  double PerOp(double ms) const {
+    return ms >= 0 && completed > 0 ? ms * 1000 / completed : -1;
+  }
 };
 
 void FillLatencies(std::vector<int64_t> lat_ns, PhaseResult* r) {
@@ -125,11 +205,14 @@ void PrintJson(const Options& opt, const PhaseResult& r) {
       "{\"phase\":\"%s\",\"label\":\"%s\",\"k\":%d,\"cap\":%d,"
       "\"requested\":%" PRId64 ",\"ops\":%" PRId64 ",\"errors\":%" PRId64
       ",\"secs\":%.4f,\"ops_per_s\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-      "\"max_us\":%.1f,\"mean_us\":%.1f,\"timed_out\":%s,\"note\":\"%s\"}\n",
+      "\"max_us\":%.1f,\"mean_us\":%.1f,\"server_cpu_ms\":%.1f,"
+      "\"client_cpu_ms\":%.1f,\"server_cpu_us_per_op\":%.2f,"
+      "\"client_cpu_us_per_op\":%.2f,\"timed_out\":%s,\"note\":\"%s\"}\n",
       r.name.c_str(), JsonEscape(opt.label).c_str(), opt.sessions, opt.cap,
       r.requested, r.completed, r.errors, r.secs, r.rate, r.p50_us, r.p99_us,
-      r.max_us, r.mean_us, r.timed_out ? "true" : "false",
-      JsonEscape(r.note).c_str());
+      r.max_us, r.mean_us, r.server_cpu_ms, r.client_cpu_ms,
+      r.PerOp(r.server_cpu_ms), r.PerOp(r.client_cpu_ms),
+      r.timed_out ? "true" : "false", JsonEscape(r.note).c_str());
   std::fflush(stdout);
 }
 
@@ -316,6 +399,7 @@ PhaseResult Bench::Pipelined(const std::string& name, Kind kind,
   st->lat_ns.assign(count, -1);
   st->ctx.resize(count);
   const int k = static_cast<int>(zh_.size());
+  const CpuSnap cpu0 = TakeCpu();
   const int64_t start = MonoNs();
   const int64_t deadline = start + kPhaseLimitNs;
   int64_t submitted = 0;
@@ -355,6 +439,7 @@ PhaseResult Bench::Pipelined(const std::string& name, Kind kind,
                               [&] { return st->outstanding == 0; });
   }
   PhaseResult r;
+  r.SetCpu(cpu0, TakeCpu());
   r.name = name;
   r.requested = count;
   std::vector<int64_t> lat;
@@ -409,6 +494,7 @@ std::vector<PhaseResult> Bench::SessCycle() {
   std::vector<int64_t> cycle_ns(cycles, -1), conn_ns(cycles, -1),
       eph_ns(cycles, -1), close_ns(cycles, -1);
   std::atomic<int64_t> next{0}, done{0}, errors{0};
+  const CpuSnap cpu0 = TakeCpu();
   const int64_t start = MonoNs();
   const int64_t deadline = start + kPhaseLimitNs;
   std::atomic<bool> timed_out{false};
@@ -452,6 +538,7 @@ std::vector<PhaseResult> Bench::SessCycle() {
   for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
   for (auto& th : pool) th.join();
   const double secs = (MonoNs() - start) / 1e9;
+  const CpuSnap cpu1 = TakeCpu();
 
   // Every ephemeral must be gone once its session's close has returned.
   String_vector left{};
@@ -470,6 +557,7 @@ std::vector<PhaseResult> Bench::SessCycle() {
     r.completed = done.load();
     r.secs = secs;
     r.rate = secs > 0 ? r.completed / secs : 0;
+    if (j == 0) r.SetCpu(cpu0, cpu1);
     r.timed_out = timed_out.load();
     FillLatencies(*lats[j], &r);
     if (j == 0) {
@@ -545,6 +633,7 @@ PhaseResult Bench::WatchRtt() {
   // Leaked on timeout: a late watch event may still reference it.
   auto* w = new WatchState();
   std::vector<int64_t> lat(opt_.watch_rounds, -1);
+  const CpuSnap cpu0 = TakeCpu();
   const int64_t start = MonoNs();
   const int64_t deadline = start + kPhaseLimitNs;
   int64_t bad_rounds = 0;
@@ -591,6 +680,7 @@ PhaseResult Bench::WatchRtt() {
     ++r.completed;
   }
   r.secs = (MonoNs() - start) / 1e9;
+  r.SetCpu(cpu0, TakeCpu());
   // Events and replies are ordered per session: once a read on A returns,
   // any duplicate event for the rounds above would have been delivered.
   Stat stat;
@@ -671,12 +761,15 @@ int Bench::Run() {
               opt_.host.c_str(), opt_.sessions, opt_.cap, opt_.ops,
               opt_.children_ops, opt_.watch_rounds, opt_.sess_cycles,
               opt_.warmup, opt_.label.c_str());
-  std::printf("%-14s %8s %8s %10s %10s %10s %10s\n", "phase", "ops", "errors",
-              "ops/s", "p50 us", "p99 us", "max us");
+  std::printf("%-14s %8s %7s %9s %9s %9s %9s %10s %10s\n", "phase", "ops",
+              "errors", "ops/s", "p50 us", "p99 us", "max us", "srv us/op",
+              "cli us/op");
   for (const PhaseResult& r : results_) {
-    std::printf("%-14s %8" PRId64 " %8" PRId64 " %10.0f %10.0f %10.0f %10.0f%s\n",
+    std::printf("%-14s %8" PRId64 " %7" PRId64
+                " %9.0f %9.0f %9.0f %9.0f %10.1f %10.1f%s\n",
                 r.name.c_str(), r.completed, r.errors, r.rate, r.p50_us,
-                r.p99_us, r.max_us, r.timed_out ? "  TIMED OUT" : "");
+                r.p99_us, r.max_us, r.PerOp(r.server_cpu_ms),
+                r.PerOp(r.client_cpu_ms), r.timed_out ? "  TIMED OUT" : "");
   }
   std::printf("total errors: %" PRId64 "\n", total_errors_);
   return total_errors_ == 0 ? 0 : 1;
@@ -749,7 +842,7 @@ void Usage() {
       "usage: zkbench [-s host:port] [-k sessions] [-o cap] [-n ops]\n"
       "               [-g get_children ops] [-w watch rounds]\n"
       "               [-e session cycles] [-u warm-up ops] [-l label] [-v]\n"
-      "               [--resolve-every-poll]\n"
+      "               [--resolve-every-poll] [--server-pid PID]\n"
       "       zkbench --wait-ready [-s host:port] [--since EPOCH_NS]\n"
       "               [--timeout SECONDS] [--poll-us N] [-l label]\n");
 }
@@ -766,13 +859,14 @@ bool ParseInt(const char* s, int min, int* out) {
 
 int main(int argc, char** argv) {
   Options opt;
-  enum { kWaitReady = 1000, kSince, kTimeout, kResolve, kPoll };
+  enum { kWaitReady = 1000, kSince, kTimeout, kResolve, kPoll, kServerPid };
   static const option long_opts[] = {
       {"wait-ready", no_argument, nullptr, kWaitReady},
       {"since", required_argument, nullptr, kSince},
       {"timeout", required_argument, nullptr, kTimeout},
       {"resolve-every-poll", no_argument, nullptr, kResolve},
       {"poll-us", required_argument, nullptr, kPoll},
+      {"server-pid", required_argument, nullptr, kServerPid},
       {"help", no_argument, nullptr, 'h'},
       {nullptr, 0, nullptr, 0}};
   int c;
@@ -795,6 +889,7 @@ int main(int argc, char** argv) {
       case kTimeout: ok &= ParseInt(optarg, 1, &opt.timeout_s); break;
       case kResolve: g_resolve_every_poll = true; break;
       case kPoll: ok &= ParseInt(optarg, 100, &opt.poll_us); break;
+      case kServerPid: ok &= ParseInt(optarg, 1, &g_server_pid); break;
       case 'h': Usage(); return 0;
       default: ok = false;
     }
