@@ -94,3 +94,55 @@ def test_auth_lenient_cases(zk_server):
         err, _ = c.request(OP_EXISTS, jstr("/") + b"\x00")
         assert err == ZOK
         c.close_session()
+
+
+def multi_header(op, done=False, err=-1):
+    return jint(op) + zkharness.jbool(done) + jint(err)
+
+
+@pytest.mark.xfail_ours(reason="ours answers create2 inside multi with a create2 result (path+stat); "
+                               "Apache answers a plain create result (type 1, path only)")
+def test_multi_create2_result_shape(zk_server, base):
+    p = f"{base}/c2"
+    with session(zk_server) as c:
+        err, r = c.request(zkharness.OP_MULTI, multi_header(zkharness.OP_CREATE2) +
+                           zkharness.create_body(p) + multi_header(-1, True, -1))
+        assert err == ZOK
+        assert (r.int(), r.bool(), r.int()) == (zkharness.OP_CREATE, False, 0)
+        assert r.str() == p
+        assert (r.int(), r.bool(), r.int()) == (-1, True, -1)
+        c.close_session()
+
+
+@pytest.mark.xfail_ours(reason="ours refuses container flag 4 on a plain create (op 1) with BadArguments")
+def test_plain_create_with_container_flag(zk_server, base):
+    p = f"{base}/box"
+    with session(zk_server) as c:
+        err, r = c.request(OP_CREATE, zkharness.create_body(p, flags=4))
+        assert err == ZOK and r.str() == p
+        c.close_session()
+
+
+def test_multi_edge_cases(zk_server, base):
+    with session(zk_server) as c:
+        # An empty multi succeeds with just the end marker.
+        err, r = c.request(zkharness.OP_MULTI, multi_header(-1, True, -1))
+        assert err == ZOK and (r.int(), r.bool(), r.int()) == (-1, True, -1) and r.remaining() == 0
+        # A read inside multi is a marshalling error.
+        err, _ = c.request(zkharness.OP_MULTI, multi_header(OP_GETDATA) + jstr("/") + b"\x00" +
+                           multi_header(-1, True, -1))
+        assert err == zkharness.ZMARSHALLINGERROR
+        # The same create twice: the second fails, nothing is applied; failures are
+        # reported per op as type -1 with the op's error code.
+        body = (multi_header(OP_CREATE) + zkharness.create_body(f"{base}/dup") +
+                multi_header(OP_CREATE) + zkharness.create_body(f"{base}/dup") +
+                multi_header(-1, True, -1))
+        err, r = c.request(zkharness.OP_MULTI, body)
+        assert err == ZOK
+        assert (r.int(), r.bool(), r.int()) == (-1, False, 0) and r.int() == 0
+        assert (r.int(), r.bool(), r.int()) == (-1, False, zkharness.ZNODEEXISTS)
+        assert r.int() == zkharness.ZNODEEXISTS
+        assert (r.int(), r.bool(), r.int()) == (-1, True, -1)
+        err, _ = c.request(OP_EXISTS, jstr(f"{base}/dup") + b"\x00")
+        assert err == zkharness.ZNONODE
+        c.close_session()
