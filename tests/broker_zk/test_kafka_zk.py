@@ -101,7 +101,9 @@ class Driver:
         assert r["ok"], r
         return r["value"]
 
-    def wait_event(self, name, pred, timeout=15):
+    def wait_event(self, name, pred, timeout=15, latest=False):
+        """Waits for an event `name` whose value satisfies pred (only the newest
+        such event counts with latest=True)."""
         def seen():
             while True:
                 try:
@@ -111,15 +113,21 @@ class Driver:
                 if msg is None:
                     raise AssertionError("driver exited")
                 self.events.append(msg)
-            return any(e.get("event") == name and e.get("ok") and pred(e["value"])
-                       for e in self.events)
+            mine = [e for e in self.events if e.get("event") == name]
+            if latest:
+                mine = mine[-1:]
+            return any(e.get("ok") and pred(e["value"]) for e in mine)
         testlib.wait_for(seen, timeout=timeout, what=f"{name} event")
 
     def quit(self):
+        """Ends the session cleanly; returns the exit code (None if it was killed)."""
+        rc = None
         if self.proc.poll() is None:
             self.send("quit")
-            self.proc.wait(timeout=15)
-        self.log.close()
+            rc = self.proc.wait(timeout=15)
+        if not self.log.closed:
+            self.log.close()
+        return rc
 
 
 @pytest.fixture
@@ -151,13 +159,16 @@ def env(server, procs, tmp_path):
     e.driver = driver
     e.kazoo = kazoo
     yield e
+    codes = []
     for d in drivers:
         try:
-            d.quit()
-        except Exception:  # noqa: BLE001 - the procs fixture kills leftovers
-            pass
+            codes.append(d.quit())
+        except Exception as ex:  # noqa: BLE001 - the procs fixture kills leftovers
+            codes.append(repr(ex))
     for c in clients:
         zkharness.stop_client(c)
+    # A clean exit (also under ASan/LSan builds) is part of the contract.
+    assert all(rc in (0, None) for rc in codes), codes
 
 
 def assert_null_data(zk, path, kind):
@@ -311,6 +322,9 @@ def test_partition_state_conditional_updates(env):
                   "zk_version": 2}
     assert d.ok("update_state t 0 3 2 3 1 2") == {"zk_version": 3}
     assert d.cmd("update_state t 9 3 2 3 1 0")["code"] == "NotFound"
+    zk.create("/brokers/topics/t/partitions/1")  # a partition without state yet
+    assert d.ok("states t") == {"0": {"leader": 3, "isr": [3], "zk_version": 3}}
+    assert d.ok("states none") == {}
 
 
 def test_controller_election_race_and_fencing(env):
@@ -352,7 +366,7 @@ def test_controller_election_race_and_fencing(env):
     second = loser.ok(f"elect {lid}")
     assert second["elected"] and second["epoch"] == 2
     assert data(zk, "/controller_epoch")[0] == "2"
-    loser.wait_event("controller", lambda v: v == lid)
+    loser.wait_event("controller", lambda v: v == lid, latest=True)
 
     # The old controller's epoch version no longer fences anything.
     moved = loser.cmd(f"update_state t 0 3 2 1 1 1 {fence}")
@@ -369,7 +383,12 @@ def test_topic_deletion(env):
     d.ok("ensure_paths")
     d.ok("create_topic gone 0:1;1:1 retention.ms=5")
     d.ok("create_state gone 0 1 0 1 1")
+    d.ok("watch_deletions")
+    d.ok("watch_assignment gone")
+    d.wait_event("deletions", lambda v: v == [])
+    d.wait_event("assignment", lambda v: v is not None and v["partitions"] == {"0": [1], "1": [1]})
     d.ok("mark_delete gone")
+    d.wait_event("deletions", lambda v: v == ["gone"])
     assert_null_data(zk, "/admin/delete_topics/gone", env.kind)
     assert d.ok("marked") == ["gone"]
     r = d.cmd("mark_delete gone")
@@ -380,6 +399,8 @@ def test_topic_deletion(env):
     d.ok("delete_znodes gone")
     for p in ("/brokers/topics/gone", "/config/topics/gone", "/admin/delete_topics/gone"):
         assert not zk.exists(p), p
+    d.wait_event("assignment", lambda v: v is None)
+    d.wait_event("deletions", lambda v: v == [], latest=True)
     assert d.ok("topics") == []
     d.ok("delete_znodes gone")  # idempotent
 
@@ -400,7 +421,7 @@ def test_watches_follow_brokers_and_topics(env):
     d.ok("create_topic y 0:5")
     d.wait_event("topics", lambda v: v == ["x", "y"])
     other.quit()
-    d.wait_event("brokers", lambda v: v == [])
+    d.wait_event("brokers", lambda v: v == [], latest=True)
     # Re-arming never multiplies: one change, one event.
     before = len([e for e in d.events if e.get("event") == "topics"])
     zk.create("/brokers/topics/z", b'{"version":1,"partitions":{"0":[5]}}')

@@ -307,6 +307,32 @@ ZkWatch KafkaZk::WatchController(ZkCallback<std::optional<int32_t>> cb) {
       });
 }
 
+ZkWatch KafkaZk::WatchTopicsMarkedForDeletion(ZkCallback<std::vector<std::string>> cb) {
+  return StartWatch<std::vector<std::string>>(zk_, zkdata::DeleteTopicsZNode::Path(),
+                                              std::move(cb));
+}
+
+ZkWatch KafkaZk::WatchTopicAssignment(std::string topic,
+                                      ZkCallback<std::optional<zkdata::TopicZNode>> cb) {
+  std::string path = zkdata::TopicZNode::Path(topic);
+  return StartWatch<std::optional<std::string>>(
+      zk_, path, [path, cb = std::move(cb)](util::Result<std::optional<std::string>> r) {
+        if (!r.ok()) return cb(r.status());
+        if (!r->has_value()) return cb(std::optional<zkdata::TopicZNode>());
+        auto t = zkdata::TopicZNode::Decode(**r);
+        if (!t.ok()) return cb(t.status().WithContext(path));
+        cb(std::optional<zkdata::TopicZNode>(std::move(*t)));
+      });
+}
+
+ZkWatch KafkaZk::WatchChildren(std::string path, ZkCallback<std::vector<std::string>> cb) {
+  return StartWatch<std::vector<std::string>>(zk_, std::move(path), std::move(cb));
+}
+
+ZkWatch KafkaZk::WatchData(std::string path, ZkCallback<std::optional<std::string>> cb) {
+  return StartWatch<std::optional<std::string>>(zk_, std::move(path), std::move(cb));
+}
+
 // ---------------------------------------------------------------------------
 // Paths and cluster id.
 
@@ -618,6 +644,38 @@ void KafkaZk::GetPartitionState(std::string topic, int32_t partition,
     auto s = zkdata::TopicPartitionStateZNode::Decode(r.value.data);
     if (!s.ok()) return done(s.status().WithContext(path));
     done(PartitionState{std::move(*s), r.value.stat.version});
+  });
+}
+
+void KafkaZk::GetTopicPartitionStates(std::string topic,
+                                      ZkCallback<std::map<int32_t, PartitionState>> done) {
+  std::string path = zkdata::TopicPartitionsZNode::Path(topic);
+  zk_->GetChildren(path, {}, [zk = zk_, topic, path,
+                              done = std::move(done)](Reply<zk::ChildrenResult> r) mutable {
+    using States = std::map<int32_t, PartitionState>;
+    if (r.code() == ErrorCode::kNoNode) return done(States{});
+    if (!r.ok()) return done(St(r.err, path));
+    auto found = std::make_shared<States>();
+    std::vector<int32_t> partitions;
+    for (const auto& c : r.value.children) {
+      if (auto p = ParseId(c); p && *p >= 0) partitions.push_back(*p);
+    }
+    auto barrier = std::make_shared<Barrier>(partitions.size(), [found, done](util::Status s) {
+      if (!s.ok()) return done(s);
+      done(std::move(*found));
+    });
+    for (int32_t p : partitions) {
+      std::string spath = zkdata::TopicPartitionStateZNode::Path(topic, p);
+      zk->GetData(spath, {}, [found, barrier, p, spath](Reply<zk::DataResult> g) {
+        // A partition directory without state yet is skipped.
+        if (g.code() == ErrorCode::kNoNode) return barrier->Arrive(util::Status::OK());
+        if (!g.ok()) return barrier->Arrive(St(g.err, spath));
+        auto s = zkdata::TopicPartitionStateZNode::Decode(g.value.data);
+        if (!s.ok()) return barrier->Arrive(s.status().WithContext(spath));
+        (*found)[p] = PartitionState{std::move(*s), g.value.stat.version};
+        barrier->Arrive(util::Status::OK());
+      });
+    }
   });
 }
 

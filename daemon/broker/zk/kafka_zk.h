@@ -139,6 +139,9 @@ class KafkaZk {
                          ZkStatusCallback done);
 
   void GetPartitionState(std::string topic, int32_t partition, ZkCallback<PartitionState> done);
+  // Every partition of `topic` that has a state znode (none: an empty map).
+  void GetTopicPartitionStates(std::string topic,
+                               ZkCallback<std::map<int32_t, PartitionState>> done);
   // Creates .../partitions/<p>/state (and its parents); returns its zk version (0).
   // With controller_epoch_zk_version != kMatchAnyVersion the write is fenced by a
   // check on /controller_epoch (IsControllerMoved on failure), as Kafka's controller does.
@@ -176,6 +179,14 @@ class KafkaZk {
   ZkWatch WatchBrokerIds(ZkCallback<std::vector<int32_t>> cb);
   ZkWatch WatchTopics(ZkCallback<std::vector<std::string>> cb);
   ZkWatch WatchController(ZkCallback<std::optional<int32_t>> cb);
+  ZkWatch WatchTopicsMarkedForDeletion(ZkCallback<std::vector<std::string>> cb);
+  // The topic's assignment (nullopt while the topic does not exist).
+  ZkWatch WatchTopicAssignment(std::string topic,
+                               ZkCallback<std::optional<zkdata::TopicZNode>> cb);
+  // The generic forms: sorted children (empty while `path` is absent), and data
+  // (nullopt while absent).
+  ZkWatch WatchChildren(std::string path, ZkCallback<std::vector<std::string>> cb);
+  ZkWatch WatchData(std::string path, ZkCallback<std::optional<std::string>> cb);
 
   zk::Client& client() { return *zk_; }
 

@@ -10,12 +10,13 @@
 //   register <id> <host> <port> [rack|-] [stale_wait_ms]
 //   create_topic <name> <p:r1,r2;p:r...> [key=value ...]
 //   assignment <topic> | config <topic> | alter_config <topic> [key=value ...]
-//   get_state <topic> <p>
+//   get_state <topic> <p> | states <topic>
 //   create_state <topic> <p> <leader> <leader_epoch> <isr> <controller_epoch> [fence]
 //   update_state <topic> <p> <leader> <leader_epoch> <isr> <controller_epoch> <version> [fence]
 //   mark_delete <topic> | delete_znodes <topic>
 //   elect <id> | controller | resign <id>
-//   watch_brokers | watch_topics | watch_controller
+//   watch_brokers | watch_topics | watch_controller | watch_deletions
+//   watch_assignment <topic>
 //   quit
 // Results: {"cmd":..,"ok":true,"value":..} or {"cmd":..,"ok":false,"code":..,
 // "error":..,"bad_version":..,"controller_moved":..}; events: {"event":..,...}.
@@ -196,6 +197,17 @@ void Run(KafkaZk& kz, const std::vector<std::string>& a, std::function<void(json
                                    {"controller_epoch", r->state.controller_epoch},
                                    {"zk_version", r->zk_version}});
                          });
+  } else if (cmd == "states") {
+    kz.GetTopicPartitionStates(
+        a.at(1), [ok, err](util::Result<std::map<int32_t, kafka::broker::PartitionState>> r) {
+          if (!r.ok()) return err(r.status());
+          json v = json::object();
+          for (const auto& [p, s] : *r)
+            v[std::to_string(p)] = json{{"leader", s.state.leader},
+                                        {"isr", s.state.isr},
+                                        {"zk_version", s.zk_version}};
+          ok(v);
+        });
   } else if (cmd == "create_state") {
     int32_t fence = a.size() > 7 ? std::stoi(a[7]) : fence_default;
     kz.CreatePartitionState(a.at(1), std::stoi(a.at(2)), StateFrom(a, 3), fence,
@@ -230,7 +242,7 @@ void Run(KafkaZk& kz, const std::vector<std::string>& a, std::function<void(json
     });
   } else if (cmd == "resign") {
     kz.ResignController(std::stoi(a.at(1)), status_cb);
-  } else if (cmd == "watch_brokers" || cmd == "watch_topics" || cmd == "watch_controller") {
+  } else if (cmd.rfind("watch_", 0) == 0) {
     std::string name = cmd.substr(6);
     auto event = [name](util::Result<json> r) {
       if (!r.ok()) return Print(json{{"event", name}, {"ok", false}, {"error", r.status().ToString()}});
@@ -245,11 +257,22 @@ void Run(KafkaZk& kz, const std::vector<std::string>& a, std::function<void(json
       kz.WatchTopics([event](util::Result<std::vector<std::string>> r) {
         event(r.ok() ? util::Result<json>(json(*r)) : util::Result<json>(r.status()));
       });
-    } else {
+    } else if (name == "controller") {
       kz.WatchController([event](util::Result<std::optional<int32_t>> r) {
         if (!r.ok()) return event(r.status());
         event(util::Result<json>(r->has_value() ? json(**r) : json(nullptr)));
       });
+    } else if (name == "deletions") {
+      kz.WatchTopicsMarkedForDeletion([event](util::Result<std::vector<std::string>> r) {
+        event(r.ok() ? util::Result<json>(json(*r)) : util::Result<json>(r.status()));
+      });
+    } else if (name == "assignment") {
+      kz.WatchTopicAssignment(a.at(1), [event](util::Result<std::optional<zkdata::TopicZNode>> r) {
+        if (!r.ok()) return event(r.status());
+        event(util::Result<json>(r->has_value() ? TopicJson(**r) : json(nullptr)));
+      });
+    } else {
+      return err(util::Status::InvalidArgument("unknown command " + cmd));
     }
     ok(nullptr);
   } else {
