@@ -167,10 +167,21 @@ EOF
   pid=$!
   LIVE_PIDS[$pid]=1
 
+  # Give up early if the server exits during start-up.
+  local died=0
+  while kill -0 "$waiter" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "rep $rep: $server exited during start-up"
+      died=1
+      kill -TERM "$waiter" 2>/dev/null
+      break
+    fi
+    sleep 0.05
+  done
   wait "$waiter"
   rc=$?
   unset "LIVE_PIDS[$waiter]"
-  interrupted $rc
+  if [ $died = 0 ]; then interrupted $rc; fi
   ready=$(grep '^{' "$dir/ready.json")
   if [ $rc -ne 0 ] || [ -z "$ready" ]; then
     log "rep $rep: $server did not become ready (rc $rc); last log lines:"
