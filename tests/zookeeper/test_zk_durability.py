@@ -2,9 +2,9 @@
 SIGKILL; a torn or garbage-extended transaction log tail is cut back to the last
 valid record at start-up and the server keeps working on it.
 
-The log layout is ours (daemon/zookeeper/txn_log.h, FORMAT.md): `version-2/log.<hex>`
-files with a 16-byte header ("ZKCL", version, dbid) and records of
-[u32 length][u32 crc32c][payload]. Set ZK_DURABILITY_KINDS=apache,ours to run the
+The log layout is ours (daemon/zookeeper/FORMAT.md): `version-2/log.<hex>` files
+with a 16-byte header ("ZKCL", version, dbid), records of [u32 length][u32 crc32c]
+[payload], then zero preallocation; the real end is found by walking the records. Set ZK_DURABILITY_KINDS=apache,ours to run the
 format-independent SIGKILL test against Apache as well.
 """
 import glob
@@ -149,18 +149,25 @@ def test_torn_tail_truncated(procs, tmp_path, cut):
     verify_and_continue(server, procs, expected, "extra")
 
 
-@pytest.mark.parametrize("junk", ["random_bytes", "zero_fill", "huge_length", "bad_crc"])
+@pytest.mark.parametrize("junk", ["random_bytes", "zero_fill", "huge_length", "bad_crc",
+                                  "random_after_file_end"])
 def test_garbage_tail_ignored(procs, tmp_path, junk):
+    """Junk right after the last valid record (where the next record would go, over
+    any zero preallocation), or appended after the file's end."""
     server, expected, _ = torn_setup(procs, tmp_path)
     expected["last"] = b"LAST"
     path = newest_log(server)
-    log_records(path)  # sanity: our format, intact
+    _, end = log_records(path)  # sanity: our format, intact
     rnd = random.Random(junk)
     tail = {"random_bytes": bytes(rnd.randrange(1, 256) for _ in range(37)),
+            "random_after_file_end": bytes(rnd.randrange(1, 256) for _ in range(37)),
             "zero_fill": b"\x00" * 4096,
             "huge_length": struct.pack(">II", 0x7FFFFFFF, 12345) + b"abc",
             "bad_crc": struct.pack(">II", 20, 0xDEADBEEF) + bytes(range(20))}[junk]
-    with open(path, "ab") as f:
+    with open(path, "r+b") as f:
+        f.seek(0, os.SEEK_END if junk == "random_after_file_end" else os.SEEK_SET)
+        if junk != "random_after_file_end":
+            f.seek(end)
         f.write(tail)
     server.start(procs)
     verify_and_continue(server, procs, expected, "extra")
