@@ -50,6 +50,15 @@ util::Result<File> File::OpenOrCreate(const std::string& path) {
   return f;
 }
 
+util::Result<File> File::OpenReadOnly(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Errno("open", path, errno);
+  File f;
+  f.fd_ = fd;
+  f.path_ = path;
+  return f;
+}
+
 util::Result<uint64_t> File::Size() const {
   struct stat st;
   if (::fstat(fd_, &st) != 0) return Errno("fstat", path_, errno);

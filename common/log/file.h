@@ -29,6 +29,8 @@ class File {
 
   // Opens read-write, creating the file if it does not exist.
   static util::Result<File> OpenOrCreate(const std::string& path);
+  // Opens an existing file for reading only (NotFound if missing).
+  static util::Result<File> OpenReadOnly(const std::string& path);
 
   bool is_open() const { return fd_ >= 0; }
   // For sendfile(2) by the network layer; owned by this File.
