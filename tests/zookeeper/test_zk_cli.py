@@ -130,3 +130,37 @@ def test_piped_session(zk_server, zk):
     rc, out, err = zkharness.run_cli(zk_server.port, [], stdin=script)
     assert rc == 0, err
     assert zk.exists(p) is None
+
+
+def test_piped_session_acls_and_newer_commands(zk_server, zk):
+    from kazoo.security import make_digest_acl
+    q = f"/cliq_{uuid.uuid4().hex[:8]}"
+    script = "\n".join([
+        f"create {q} a", f"create -e {q}/e1 x", f"getAcl {q}",
+        f"setAcl {q} world:anyone:cdrwa", f"getAcl -s {q}",
+        "addauth digest bob:pw", f"create {q}/sec s auth:bob:pw:cdrwa", f"getAcl {q}/sec", "whoami",
+        f"getAllChildrenNumber {q}", f"getEphemerals {q}", f"sync {q}",
+        f"set -v 0 {q} b", f"set -v 0 {q} c", f"delete -v 5 {q}/sec",
+        f"create -c {q}/cont", f"stat {q}/cont", f"ls -R {q}", f"deleteall {q}", "quit",
+    ]) + "\n"
+    rc, out, err = zkharness.run_cli(zk_server.port, [], stdin=script)
+    assert rc == 0, err
+    res = result_lines(out)
+    assert res[:4] == ["'world,'anyone", ": cdrwa", "'world,'anyone", ": cdrwa"]
+    blocks = stat_blocks(res)
+    assert blocks[0]["aclVersion"] == "1" and blocks[0]["numChildren"] == "1"
+    digest = make_digest_acl("bob", "pw").id.id
+    i = res.index(f"'digest,'{digest}")
+    assert res[i + 1] == ": cdrwa"
+    assert res[i + 2] == "Auth scheme: User"
+    # (Apache lists digest before ip; the order carries no meaning, so it is not checked)
+    assert sorted(res[i + 3:i + 5]) == ["digest: bob", "ip: 127.0.0.1"]
+    assert res[i + 5] == "2"  # getAllChildrenNumber
+    assert res[i + 6] == f"[{q}/e1]"  # getEphemerals
+    assert res[i + 7] == "Sync is OK"
+    assert blocks[1]["ephemeralOwner"] == "0x0" and blocks[1]["dataLength"] == "0"
+    assert res[-4:] == [q, f"{q}/cont", f"{q}/e1", f"{q}/sec"]  # ls -R
+    errs = err.split("\n")
+    assert f"version No is not valid : {q}" in errs
+    assert f"version No is not valid : {q}/sec" in errs
+    assert zk.exists(q) is None
