@@ -17,7 +17,20 @@ using Json = nlohmann::json;
 using OJson = nlohmann::ordered_json;
 
 // Jackson's compact output; invalid UTF-8 is replaced instead of throwing.
-std::string Dump(const OJson& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+// Both escape control characters as \u00XX, but Jackson writes the hex digits in
+// upper case (\u001F where nlohmann writes \u001f).
+std::string Dump(const OJson& j) {
+  std::string s = j.dump(-1, ' ', false, Json::error_handler_t::replace);
+  for (size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != '\\') continue;
+    if (s[i + 1] == 'u') {
+      for (size_t k = i + 2; k < i + 6 && k < s.size(); ++k)
+        s[k] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[k])));
+    }
+    ++i;  // skip the escaped character, so "\\u" is not taken for an escape
+  }
+  return s;
+}
 
 // Parses without exceptions; anything but an object is an error.
 util::Result<Json> ParseObject(std::string_view data, std::string_view what) {

@@ -212,6 +212,12 @@ TEST_CASE("topic config encodes as Kafka writes a Properties object", "[zk_data]
   REQUIRE(d.ok());
   CHECK(d->config == c.config);
   CHECK(ConfigEntityZNode::Decode("")->config.empty());
+  // Escapes as Jackson writes them: upper-case hex, '/' and DEL left alone.
+  ConfigEntityZNode odd;
+  odd.config["k"] = "\x01\x1f/\"\\u001f\t\x7f\xc3\xa9";
+  CHECK(odd.Encode() ==
+        "{\"version\":1,\"config\":{\"k\":\"\\u0001\\u001F/\\\"\\\\u001f\\t\x7f\xc3\xa9\"}}");
+  CHECK(ConfigEntityZNode::Decode(odd.Encode())->config == odd.config);
   CHECK(ConfigEntityZNode::Decode(R"({"version":1,"config":{"a":1}})").status().IsCorruption());
 }
 
