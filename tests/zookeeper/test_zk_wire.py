@@ -148,20 +148,6 @@ def test_multi_edge_cases(zk_server, base):
         c.close_session()
 
 
-def drain_events(c):
-    """Round trip (ping) so every event sent before it has been read."""
-    c.send_request(OP_PING, b"", xid=-2)
-    while True:
-        r = Reader(c.recv_frame())
-        xid = r.int()
-        r.long()
-        r.int()
-        if xid == -2:
-            return
-        if xid == -1:
-            c.events.append((r.int(), r.int(), r.str()))
-
-
 def test_delete_fires_one_event_per_connection(zk_server, zk, base):
     """A connection with a data, an exists and a child watch on one node gets a single
     NodeDeleted when the node goes (the server dedups per watcher)."""
@@ -172,8 +158,8 @@ def test_delete_fires_one_event_per_connection(zk_server, zk, base):
         assert c.request(zkharness.OP_GETCHILDREN, jstr(p) + b"\x01")[0] == ZOK
         assert c.request(zkharness.OP_GETCHILDREN, jstr(base) + b"\x01")[0] == ZOK
         zk.delete(p)
-        drain_events(c)
-        drain_events(c)
+        c.drain_events()
+        c.drain_events()
         assert sorted(c.events) == sorted([(zkharness.EV_DELETED, 3, p),
                                            (zkharness.EV_CHILD, 3, base)])
         c.close_session()
@@ -191,8 +177,8 @@ def test_multi_fires_watches_once(zk_server, zk, base):
         t.create(f"{base}/b")
         t.create(f"{base}/c")
         assert not any(isinstance(x, Exception) for x in t.commit())
-        drain_events(c)
-        drain_events(c)
+        c.drain_events()
+        c.drain_events()
         assert sorted(c.events) == sorted([(zkharness.EV_CHANGED, 3, a),
                                            (zkharness.EV_CHILD, 3, base),
                                            (zkharness.EV_CREATED, 3, f"{base}/b")])
@@ -208,6 +194,6 @@ def test_failed_multi_fires_nothing(zk_server, zk, base):
         t.check(a, 99)
         res = t.commit()
         assert isinstance(res[1], Exception)
-        drain_events(c)
+        c.drain_events()
         assert c.events == []
         c.close_session()

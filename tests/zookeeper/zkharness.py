@@ -335,6 +335,17 @@ class RawZk:
         self.sock.settimeout(5.0)
         return self.events.pop(0)
 
+    def drain_events(self):
+        """Ping round trip: every event the server sent before it is in self.events."""
+        self.send_request(OP_PING, b"", xid=-2)
+        while True:
+            r = Reader(self.recv_frame())
+            xid, zxid, err = r.int(), r.long(), r.int()
+            if xid == -2:
+                return
+            if xid == -1:
+                self.events.append((r.int(), r.int(), r.str()))
+
     def close_session(self):
         try:
             self.request(OP_CLOSE)
