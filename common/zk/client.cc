@@ -426,6 +426,10 @@ void Client::Multi(std::vector<MultiOp> ops, Callback<std::vector<MultiResult>> 
                        cb = std::move(cb)]() mutable {
     Client* c = self.get();
     MultiRequest req;
+    const bool read_only =
+        !ops.empty() && std::all_of(ops.begin(), ops.end(), [](const MultiOp& op) {
+          return op.type == E(OpCode::kGetChildren) || op.type == E(OpCode::kGetData);
+        });
     for (auto& op : ops) {
       bool bad = false;
       std::visit(
@@ -445,8 +449,8 @@ void Client::Multi(std::vector<MultiOp> ops, Callback<std::vector<MultiResult>> 
       req.ops.push_back(std::move(op));
     }
     c->SubmitRecord(
-        OpCode::kMulti, req,
-        [c, cb = std::move(cb)](int32_t err, jute::Reader* body) mutable {
+        read_only ? OpCode::kMultiRead : OpCode::kMulti, req,
+        [c, read_only, cb = std::move(cb)](int32_t err, jute::Reader* body) mutable {
           Reply<std::vector<MultiResult>> reply;
           reply.err = err;
           if (body != nullptr && body->remaining() > 0) {
@@ -454,7 +458,8 @@ void Client::Multi(std::vector<MultiOp> ops, Callback<std::vector<MultiResult>> 
             if (MultiResponse::Read(*body, &resp)) {
               for (auto& res : resp.results) {
                 if (!res.path.empty()) res.path = c->ClientPath(res.path);
-                if (reply.err == 0 && res.type == E(OpCode::kError) && res.err != 0) {
+                if (!read_only && reply.err == 0 && res.type == E(OpCode::kError) &&
+                    res.err != 0) {
                   reply.err = res.err;
                 }
               }

@@ -164,6 +164,8 @@ class Client : public std::enable_shared_from_this<Client> {
   void Sync(std::string path, Callback<std::string> cb);
   // All-or-nothing. On failure err is the first failing op's error and value still
   // holds the per-op results (ZOK before it, RuntimeInconsistency after it).
+  // Only getChildren/getData ops: sent as multiRead, each result stands alone
+  // (failed reads are error results; err stays ZOK).
   void Multi(std::vector<MultiOp> ops, Callback<std::vector<MultiResult>> cb);
   // addAuth ("digest", "user:password"); remembered and re-sent on reconnect.
   void AddAuth(std::string scheme, std::string auth, Callback<Empty> cb);

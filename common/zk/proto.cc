@@ -533,10 +533,11 @@ MultiOp MultiOp::Check(std::string path, int32_t version) {
                  PathVersionRecord{std::move(path), version}};
 }
 MultiOp MultiOp::GetChildren(std::string path) {
-  return MultiOp{static_cast<int32_t>(OpCode::kGetChildren), PathRecord{std::move(path)}};
+  return MultiOp{static_cast<int32_t>(OpCode::kGetChildren),
+                 PathWatchRecord{std::move(path), false}};
 }
 MultiOp MultiOp::GetData(std::string path) {
-  return MultiOp{static_cast<int32_t>(OpCode::kGetData), PathRecord{std::move(path)}};
+  return MultiOp{static_cast<int32_t>(OpCode::kGetData), PathWatchRecord{std::move(path), false}};
 }
 
 void MultiRequest::Write(jute::Writer& w) const {
@@ -576,7 +577,7 @@ bool MultiRequest::Read(jute::Reader& r, MultiRequest* out) {
       case OpCode::kCheck: ok = ReadBody<PathVersionRecord>(r, &op); break;
       case OpCode::kSetData: ok = ReadBody<SetDataRequest>(r, &op); break;
       case OpCode::kGetChildren:
-      case OpCode::kGetData: ok = ReadBody<PathRecord>(r, &op); break;
+      case OpCode::kGetData: ok = ReadBody<PathWatchRecord>(r, &op); break;
       default: break;
     }
     if (!ok) {

@@ -488,10 +488,12 @@ struct MultiHeader {
 // One operation of a MultiRequest. `type` selects which body is meaningful:
 // create/create2/createContainer -> CreateRequest, createTTL -> CreateTtlRequest,
 // delete/deleteContainer -> DeleteRequest, setData -> SetDataRequest,
-// check -> CheckVersionRequest, getChildren/getData (multiRead) -> PathRecord.
+// check -> CheckVersionRequest, getChildren/getData (multiRead) ->
+// GetChildrenRequest/GetDataRequest (path and watch flag; the watch is always false).
 struct MultiOp {
   int32_t type = 0;
-  std::variant<CreateRequest, CreateTtlRequest, PathVersionRecord, SetDataRequest, PathRecord>
+  std::variant<CreateRequest, CreateTtlRequest, PathVersionRecord, SetDataRequest,
+               PathWatchRecord>
       body;
   friend bool operator==(const MultiOp&, const MultiOp&) = default;
 

@@ -118,6 +118,13 @@ TEST_CASE("byte-exact encodings", "[zk][proto]") {
   CHECK(Hex(EncodeFrame(RequestHeader{1, 9}, SyncRequest{"/"})) ==
         "0000000d" "00000001" "00000009" "000000012f");
 
+  MultiRequest reads;
+  reads.ops.push_back(MultiOp::GetData("/a"));
+  CHECK(Hex(Encode(reads)) ==
+        "00000004" "00" "ffffffff"
+        "000000022f61" "00"  // GetDataRequest: path, watch=false
+        "ffffffff" "01" "ffffffff");
+
   MultiRequest m;
   m.ops.push_back(MultiOp::Check("/a", 3));
   CHECK(Hex(Encode(m)) ==

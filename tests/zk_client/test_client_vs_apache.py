@@ -60,6 +60,9 @@ def test_multi(apache_zk, procs):
     out = d.cmd("multi create:/mu/b:1 check:/mu:7 delete:/mu/a:-1")
     assert out == "err BadVersion error=0 error=-103 error=-2"
     assert d.ok("ls /mu") == "a"
+    # Reads only: multiRead, each result on its own.
+    assert d.ok("multi getdata:/mu children:/mu getdata:/mu/none") == \
+        "getData=3 getChildren=a error=-101"
     assert d.ok("multi delete:/mu/a:-1 delete:/mu:-1") == "delete delete"
 
 

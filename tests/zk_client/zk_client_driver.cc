@@ -152,6 +152,10 @@ int main() {
           ops.push_back(zk::MultiOp::SetData(f[1], f[2], std::stoi(f[3])));
         } else if (f[0] == "delete") {
           ops.push_back(zk::MultiOp::Delete(f[1], std::stoi(f[2])));
+        } else if (f[0] == "getdata") {
+          ops.push_back(zk::MultiOp::GetData(f[1]));
+        } else if (f[0] == "children") {
+          ops.push_back(zk::MultiOp::GetChildren(f[1]));
         }
       }
       auto r = client->Multi(ops);
@@ -161,6 +165,13 @@ int main() {
         out += zk::OpCodeName(res.type);
         if (res.type == -1) out += "=" + std::to_string(res.err);
         if (!res.path.empty()) out += "=" + res.path;
+        if (res.type == static_cast<int32_t>(zk::OpCode::kGetData)) out += "=" + res.data.value_or("null");
+        if (res.type == static_cast<int32_t>(zk::OpCode::kGetChildren)) {
+          auto kids = res.children;
+          std::sort(kids.begin(), kids.end());
+          out += "=";
+          for (size_t k = 0; k < kids.size(); ++k) out += (k ? ";" : "") + kids[k];
+        }
       }
     } else if (cmd == "auth") {
       auto r = client->AddAuth(arg(1), arg(2));
