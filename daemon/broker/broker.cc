@@ -1,0 +1,534 @@
+#include "daemon/broker/broker.h"
+
+#include <boost/asio/post.hpp>
+
+#include "common/log/log_manager.h"
+#include "common/protocol/codec.h"
+#include "common/protocol/error_code.h"
+#include "common/protocol/header.h"
+#include "common/protocol/messages/api_versions.h"
+#include "common/util/logging.h"
+#include "daemon/broker/config/server_options.h"
+#include "daemon/broker/handlers/handlers.h"
+#include "daemon/broker/replica_assignment.h"
+#include "daemon/broker/topic_config.h"
+
+namespace kafka::broker {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+spdlog::logger& Log() {
+  static auto logger = util::logging::Get("broker");
+  return *logger;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Broker::Broker(asio::io_context& io, BrokerConfig config)
+    : io_(io), config_(std::move(config)), housekeeping_timer_(io), stop_timer_(io) {}
+
+Broker::~Broker() {
+  if (controller_) controller_->Stop();
+  for (auto& w : watches_) w.Cancel();
+  if (zk_client_) zk_client_->Close();
+}
+
+bool Broker::RunUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (stopping_) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return false;
+    if (io_.stopped()) io_.restart();
+    io_.run_one_for(std::min<std::chrono::steady_clock::duration>(deadline - now, 100ms));
+  }
+  return true;
+}
+
+util::Status Broker::Start() {
+  if (config_.broker_id < 0) {
+    return util::Status::InvalidArgument(
+        "broker.id must be set (broker.id.generation.enable is not supported)");
+  }
+  // 1. Logs: lock log.dirs, recover.
+  auto logs = log::LogManager::Open(config_.log_dirs, BrokerLogConfig(config_));
+  if (!logs.ok()) return logs.status().WithContext("opening log.dirs");
+  replicas_ = std::make_unique<ReplicaManager>(io_, std::move(*logs));
+
+  // 2. Listeners (bound now so port 0 can be advertised; requests wait for ready_).
+  server_ = std::make_unique<net::FramedServer>(
+      io_, MakeServerOptions(config_),
+      [this](net::ConnectionContext& ctx, std::string frame, net::Responder responder) {
+        HandleFrame(ctx, std::move(frame), std::move(responder));
+      });
+  server_->SetCloseHandler([this](net::ConnectionContext& ctx) {
+    if (replicas_) replicas_->CancelConnection(ctx.id());
+  });
+  UTIL_RETURN_IF_ERROR(server_->Start());
+
+  // 3. ZooKeeper session.
+  const auto conn_timeout = std::chrono::milliseconds(config_.zookeeper_connection_timeout_ms);
+  const std::string connect = config_.zookeeper.ToString();
+  if (auto s = CreateChrootIfNecessary(connect, conn_timeout); !s.ok()) {
+    return s.WithContext("Timed out waiting for connection to ZooKeeper at " + connect);
+  }
+  zk::ClientOptions zopts;
+  zopts.connect_string = connect;
+  zopts.session_timeout = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  auto client = zk::Client::Create(io_, zopts);
+  if (!client.ok()) return client.status().WithContext("zookeeper.connect");
+  zk_client_ = *client;
+  zk_client_->SetStateListener([this](zk::KeeperState state) {
+    switch (state) {
+      case zk::KeeperState::kSyncConnected:
+        if (!zk_connected_) Log().info("zookeeper session established");
+        zk_connected_ = true;
+        break;
+      case zk::KeeperState::kExpired:
+        Log().error("zookeeper session expired; shutting down (re-registration not supported)");
+        asio::post(io_, [this] { Stop(1); });
+        break;
+      case zk::KeeperState::kDisconnected:
+        Log().warn("zookeeper connection lost; reconnecting");
+        break;
+      default:
+        break;
+    }
+  });
+  zk_client_->Start();
+  if (!RunUntil([this] { return zk_connected_; }, conn_timeout)) {
+    return util::Status::Timeout("Timed out waiting for connection to ZooKeeper at " + connect +
+                                 " within " +
+                                 std::to_string(config_.zookeeper_connection_timeout_ms) + " ms");
+  }
+  kafka_zk_ = std::make_unique<KafkaZk>(io_, zk_client_);
+  const auto op_timeout = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms) + 5s;
+
+  // 4. Persistent paths and cluster id.
+  std::optional<util::Status> step;
+  kafka_zk_->EnsurePersistentPaths([&step](util::Status s) { step = s; });
+  if (!RunUntil([&] { return step.has_value(); }, op_timeout)) {
+    return util::Status::Timeout("creating ZooKeeper paths");
+  }
+  if (!step->ok()) return step->WithContext("creating ZooKeeper paths");
+  std::optional<util::Result<std::string>> cluster;
+  kafka_zk_->GetOrCreateClusterId("", [&cluster](util::Result<std::string> r) { cluster = r; });
+  if (!RunUntil([&] { return cluster.has_value(); }, op_timeout)) {
+    return util::Status::Timeout("reading /cluster/id");
+  }
+  if (!cluster->ok()) return cluster->status().WithContext("cluster id");
+  cache_.set_cluster_id(cluster->value());
+  Log().info("cluster id {}", cluster->value());
+
+  // 5. Registration (advertised listeners, port 0 replaced by the bound port).
+  zkdata::BrokerIdZNode node;
+  node.broker_id = config_.broker_id;
+  node.rack = config_.broker_rack;
+  node.timestamp_ms = NowMs();
+  for (size_t i = 0; i < config_.advertised_listeners.size(); ++i) {
+    const Listener& l = config_.advertised_listeners[i];
+    zkdata::BrokerEndpoint ep;
+    ep.listener_name = l.name;
+    ep.host = l.host.empty() ? "localhost" : l.host;
+    ep.port = l.port;
+    if (ep.port == 0) {
+      for (size_t j = 0; j < config_.listeners.size() && j < server_->bound_ports().size(); ++j) {
+        if (config_.listeners[j].name == l.name) ep.port = server_->bound_ports()[j];
+      }
+    }
+    ep.security_protocol = l.security_protocol.empty() ? "PLAINTEXT" : l.security_protocol;
+    node.endpoints.push_back(ep);
+  }
+  RegisterBrokerOptions ropts;
+  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  std::optional<util::Result<int64_t>> reg;
+  kafka_zk_->RegisterBroker(node, ropts, [&reg](util::Result<int64_t> r) { reg = r; });
+  if (!RunUntil([&] { return reg.has_value(); }, op_timeout + ropts.stale_wait)) {
+    return util::Status::Timeout("registering broker in ZooKeeper");
+  }
+  if (!reg->ok()) return reg->status().WithContext("registering broker");
+  Log().info("registered broker {} at {} (epoch {})", config_.broker_id,
+             node.endpoints.empty() ? std::string("?") : node.endpoints[0].ConnectionString(),
+             reg->value());
+
+  // 6. Controller and metadata.
+  controller_ = std::make_unique<Controller>(
+      config_.broker_id, *kafka_zk_, cache_,
+      [this](const std::string& name, const zkdata::TopicZNode& znode,
+             const std::map<std::string, std::string>& configs) {
+        ApplyTopic(name, znode, configs);
+      });
+  std::optional<bool> epoch_read;
+  kafka_zk_->GetControllerEpoch([&](util::Result<std::pair<int32_t, int32_t>> r) {
+    if (r.ok()) controller_->set_controller_epoch(r->first);
+    epoch_read = true;
+  });
+  RunUntil([&] { return epoch_read.has_value(); }, op_timeout);
+  WatchMetadata();
+  if (!RunUntil([this] { return brokers_loaded_ && topics_loaded_ && pending_topic_reads_ == 0; },
+                op_timeout)) {
+    return util::Status::Timeout("loading metadata from ZooKeeper");
+  }
+  // Logs of topics deleted while we were down.
+  for (const auto& tp : replicas_->LocalPartitions()) {
+    if (cache_.GetTopic(tp.topic) == nullptr) {
+      Log().info("[{}] topic no longer exists; deleting its log", tp.DirName());
+      replicas_->DeletePartition(tp);
+    }
+  }
+  ready_ = true;
+  Log().info("started (broker {}, {} topic(s), {} live broker(s))", config_.broker_id,
+             cache_.topics().size(), cache_.brokers().size());
+  auto queued = std::move(queued_);
+  queued_.clear();
+  for (auto& q : queued) {
+    Dispatch(q.connection_id, q.peer, q.listener, q.frame, std::move(q.responder));
+  }
+  ScheduleHousekeeping();
+  return util::Status::OK();
+}
+
+void Broker::WatchMetadata() {
+  watches_.push_back(kafka_zk_->WatchBrokerIds([this](util::Result<std::vector<int32_t>> r) {
+    if (stopping_) return;
+    if (!r.ok()) {
+      Log().warn("watching /brokers/ids: {}", r.status().ToString());
+      return;
+    }
+    OnBrokerIds(std::move(*r));
+  }));
+  watches_.push_back(kafka_zk_->WatchTopics([this](util::Result<std::vector<std::string>> r) {
+    if (stopping_) return;
+    if (!r.ok()) {
+      Log().warn("watching /brokers/topics: {}", r.status().ToString());
+      return;
+    }
+    OnTopics(std::move(*r));
+  }));
+  watches_.push_back(kafka_zk_->WatchController([this](util::Result<std::optional<int32_t>> r) {
+    if (stopping_) return;
+    if (!r.ok()) {
+      Log().warn("watching /controller: {}", r.status().ToString());
+      return;
+    }
+    controller_->OnControllerChange(*r);
+  }));
+}
+
+void Broker::OnBrokerIds(std::vector<int32_t> ids) {
+  std::set<int32_t> live(ids.begin(), ids.end());
+  for (int32_t id : cache_.LiveBrokerIds()) {
+    if (!live.count(id)) {
+      Log().info("broker {} left", id);
+      cache_.RemoveBroker(id);
+    }
+  }
+  auto pending = std::make_shared<size_t>(0);
+  for (int32_t id : ids) {
+    if (cache_.IsLive(id)) continue;
+    ++*pending;
+    kafka_zk_->GetBroker(id, [this, id, pending](util::Result<zkdata::BrokerIdZNode> r) {
+      if (r.ok() && !r->endpoints.empty()) {
+        const zkdata::BrokerEndpoint* ep = &r->endpoints.front();
+        const std::string want =
+            config_.listeners.empty() ? std::string("PLAINTEXT") : config_.listeners[0].name;
+        for (const auto& e : r->endpoints) {
+          if (e.listener_name == want) ep = &e;
+        }
+        BrokerInfo info;
+        info.id = id;
+        info.host = ep->host;
+        info.port = ep->port;
+        info.rack = r->rack;
+        if (!cache_.IsLive(id)) Log().info("broker {} is live at {}:{}", id, info.host, info.port);
+        cache_.SetBroker(std::move(info));
+      } else if (!r.ok() && !r.status().IsNotFound()) {
+        Log().warn("reading broker {}: {}", id, r.status().ToString());
+      }
+      if (--*pending == 0) brokers_loaded_ = true;
+    });
+  }
+  if (*pending == 0) brokers_loaded_ = true;
+}
+
+void Broker::OnTopics(std::vector<std::string> topics) {
+  std::set<std::string> now(topics.begin(), topics.end());
+  std::vector<std::string> gone;
+  for (const auto& t : watched_topics_) {
+    if (!now.count(t)) gone.push_back(t);
+  }
+  for (const auto& [name, t] : cache_.topics()) {
+    if (!now.count(name) && !watched_topics_.count(name)) gone.push_back(name);
+  }
+  for (const auto& t : gone) {
+    watched_topics_.erase(t);
+    RemoveTopic(t);
+  }
+  for (const auto& t : topics) {
+    if (watched_topics_.insert(t).second) ReadTopic(t);
+  }
+  topics_loaded_ = true;
+}
+
+void Broker::ReadTopic(const std::string& name) {
+  ++pending_topic_reads_;
+  const std::string path = zkdata::TopicZNode::Path(name);
+  auto watcher = [this, name](const zk::WatchedEvent&) {
+    if (!stopping_ && watched_topics_.count(name)) ReadTopic(name);
+  };
+  zk_client_->GetData(path, watcher, [this, name, path](zk::Reply<zk::DataResult> r) {
+    if (stopping_) {
+      --pending_topic_reads_;
+      return;
+    }
+    if (r.code() == zk::ErrorCode::kNoNode) {
+      watched_topics_.erase(name);
+      RemoveTopic(name);
+      --pending_topic_reads_;
+      return;
+    }
+    if (!r.ok()) {
+      Log().warn("[{}] reading {}: {}", name, path, zk::ToStatus(r.err, path).ToString());
+      --pending_topic_reads_;
+      return;
+    }
+    auto znode = zkdata::TopicZNode::Decode(r.value.data);
+    if (!znode.ok()) {
+      Log().warn("[{}] bad topic znode: {}", name, znode.status().ToString());
+      --pending_topic_reads_;
+      return;
+    }
+    kafka_zk_->GetTopicConfig(
+        name, [this, name, znode = std::move(*znode)](
+                  util::Result<std::map<std::string, std::string>> configs) {
+          --pending_topic_reads_;
+          if (stopping_) return;
+          ApplyTopic(name, znode, configs.ok() ? *configs : std::map<std::string, std::string>{});
+        });
+  });
+}
+
+void Broker::ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode,
+                        const std::map<std::string, std::string>& configs) {
+  const std::string topic_id = znode.topic_id.value_or("");
+  if (const TopicInfo* existing = cache_.GetTopic(name)) {
+    if (!existing->topic_id.empty() && !topic_id.empty() && existing->topic_id != topic_id) {
+      Log().info("[{}] topic was re-created (id {} -> {})", name, existing->topic_id, topic_id);
+      RemoveTopic(name);
+    }
+  }
+  TopicInfo topic;
+  if (const TopicInfo* existing = cache_.GetTopic(name)) topic = *existing;
+  topic.topic_id = topic_id;
+  topic.configs = configs;
+  std::map<int32_t, PartitionInfo> partitions;
+  for (const auto& [p, ra] : znode.partitions) {
+    PartitionInfo info;
+    auto it = topic.partitions.find(p);
+    if (it != topic.partitions.end() && it->second.state_known) {
+      info = it->second;
+      info.replicas = ra.replicas;
+    } else {
+      info.replicas = ra.replicas;
+      info.leader = ra.replicas.empty() ? -1 : ra.replicas.front();
+      info.isr = ra.replicas;
+    }
+    partitions[p] = std::move(info);
+  }
+  topic.partitions = std::move(partitions);
+  const bool new_topic = cache_.GetTopic(name) == nullptr;
+  cache_.SetTopic(name, topic);
+  auto_creating_.erase(name);
+  if (new_topic) Log().info("[{}] topic known with {} partition(s)", name, topic.partitions.size());
+  const log::LogConfig log_config = TopicLogConfig(config_, configs);
+  for (const auto& [p, info] : topic.partitions) {
+    if (std::find(info.replicas.begin(), info.replicas.end(), config_.broker_id) ==
+        info.replicas.end()) {
+      continue;
+    }
+    log::TopicPartition tp{name, p};
+    auto s = replicas_->EnsurePartition(tp, log_config, info.leader == config_.broker_id,
+                                        info.leader_epoch);
+    if (!s.ok()) Log().error("[{}] creating log failed: {}", tp.DirName(), s.ToString());
+  }
+  ReadPartitionStates(name, topic_id);
+}
+
+void Broker::ReadPartitionStates(const std::string& name, const std::string& topic_id) {
+  const TopicInfo* topic = cache_.GetTopic(name);
+  if (topic == nullptr) return;
+  for (const auto& [p, info] : topic->partitions) {
+    if (info.state_known) continue;
+    const int32_t partition = p;
+    kafka_zk_->GetPartitionState(
+        name, partition, [this, name, topic_id, partition](util::Result<PartitionState> r) {
+          if (stopping_ || !r.ok()) return;
+          TopicInfo* t = cache_.MutableTopic(name);
+          if (t == nullptr || t->topic_id != topic_id) return;
+          auto it = t->partitions.find(partition);
+          if (it == t->partitions.end()) return;
+          PartitionInfo& info = it->second;
+          info.leader = r->state.leader;
+          info.leader_epoch = r->state.leader_epoch;
+          info.isr = r->state.isr;
+          info.state_known = true;
+          if (info.leader == config_.broker_id) {
+            log::TopicPartition tp{name, partition};
+            auto s = replicas_->EnsurePartition(tp, TopicLogConfig(config_, t->configs), true,
+                                                info.leader_epoch);
+            if (!s.ok()) Log().error("[{}] updating log failed: {}", tp.DirName(), s.ToString());
+          }
+        });
+  }
+}
+
+void Broker::RemoveTopic(const std::string& name) {
+  if (cache_.GetTopic(name) != nullptr) {
+    cache_.RemoveTopic(name);
+    Log().info("[{}] topic deleted", name);
+  }
+  replicas_->DeleteTopic(name);
+}
+
+bool Broker::AutoCreateTopic(const std::string& topic) {
+  if (auto_creating_.count(topic)) return true;
+  auto live = cache_.LiveBrokerIds();
+  auto assignment = AssignReplicasToBrokers(live, config_.num_partitions,
+                                            config_.default_replication_factor);
+  if (!assignment.ok()) {
+    Log().warn("[{}] cannot auto-create: {}", topic, assignment.status().message());
+    return false;
+  }
+  auto_creating_.insert(topic);
+  NewTopic t;
+  t.name = topic;
+  t.assignment = std::move(*assignment);
+  controller_->CreateTopic(std::move(t), [this, topic](util::Result<std::string> r) {
+    auto_creating_.erase(topic);
+    if (!r.ok() && !r.status().IsAlreadyExists()) {
+      Log().warn("[{}] auto-creation failed: {}", topic, r.status().ToString());
+    }
+  });
+  return true;
+}
+
+void Broker::HandleFrame(net::ConnectionContext& ctx, std::string frame,
+                         net::Responder responder) {
+  if (stopping_) {
+    responder.Close();
+    return;
+  }
+  if (!ready_) {
+    queued_.push_back(
+        Queued{ctx.id(), ctx.peer(), ctx.listener(), std::move(frame), std::move(responder)});
+    return;
+  }
+  Dispatch(ctx.id(), ctx.peer(), ctx.listener(), frame, std::move(responder));
+}
+
+void Broker::Dispatch(uint64_t connection_id, const std::string& peer,
+                      const std::string& listener, const std::string& frame,
+                      net::Responder responder) {
+  using namespace kafka::protocol;
+  Reader r(frame);
+  auto header = DecodeRequestHeader(r);
+  if (!header.ok()) {
+    Log().warn("[{}] closing: bad request header: {}", peer, header.status().ToString());
+    responder.Close();
+    return;
+  }
+  const ApiHandler* handler = FindHandler(header->api_key);
+  if (handler == nullptr) {
+    Log().warn("[{}] closing: unsupported api key {} ({})", peer, header->api_key,
+               ApiKeyName(header->api_key));
+    responder.Close();
+    return;
+  }
+  if (!handler->versions.Contains(header->api_version)) {
+    if (header->api_key == static_cast<int16_t>(ApiKey::kApiVersions)) {
+      // KIP-511: answer in the v0 layout so any client can read the supported range.
+      ApiVersionsResponse resp;
+      resp.error_code = ToWire(ErrorCode::kUnsupportedVersion);
+      resp.api_keys = SupportedApiVersions();
+      Writer w;
+      EncodeResponseHeader(header->correlation_id, 0, w);
+      Encode(resp, 0, w);
+      responder.Send(w.Take());
+      return;
+    }
+    Log().warn("[{}] closing: unsupported version {} of {}", peer, header->api_version,
+               ApiKeyName(header->api_key));
+    responder.Close();
+    return;
+  }
+  if (Log().should_log(spdlog::level::trace)) {
+    Log().trace("[{}] {} v{} corr={} client_id={}", peer, ApiKeyName(header->api_key),
+                header->api_version, header->correlation_id, header->client_id.value_or(""));
+  }
+  RequestContext ctx;
+  ctx.broker = this;
+  ctx.header = std::move(*header);
+  ctx.connection_id = connection_id;
+  ctx.peer = peer;
+  ctx.listener = listener;
+  handler->run(ctx, r, std::move(responder));
+}
+
+void Broker::ScheduleHousekeeping() {
+  housekeeping_timer_.expires_after(1s);
+  housekeeping_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    static int64_t last_retention = 0;
+    static int64_t last_checkpoint = 0;
+    const int64_t now = NowMs();
+    replicas_->MaybeFlush(now);
+    if (now - last_retention >= config_.log_retention_check_interval_ms) {
+      last_retention = now;
+      replicas_->RunRetention(now);
+    }
+    if (now - last_checkpoint >= config_.log_flush_offset_checkpoint_interval_ms) {
+      last_checkpoint = now;
+      replicas_->Checkpoint();
+    }
+    ScheduleHousekeeping();
+  });
+}
+
+void Broker::Stop(int exit_code) {
+  if (stopping_) return;
+  stopping_ = true;
+  exit_code_ = exit_code;
+  Log().info("shutting down");
+  if (server_) server_->Stop();
+  queued_.clear();
+  if (replicas_) replicas_->CancelAllWaits();
+  if (controller_) controller_->Stop();
+  for (auto& w : watches_) w.Cancel();
+  housekeeping_timer_.cancel();
+  stop_timer_.expires_after(5s);
+  stop_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec) io_.stop();
+  });
+  if (zk_client_) {
+    zk_client_->Close([this] { asio::post(io_, [this] { io_.stop(); }); });
+  } else {
+    io_.stop();
+  }
+}
+
+util::Status Broker::Finish() {
+  if (!replicas_) return util::Status::OK();
+  auto s = replicas_->Shutdown();
+  if (s.ok()) Log().info("shut down cleanly");
+  return s;
+}
+
+}  // namespace kafka::broker

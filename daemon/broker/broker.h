@@ -1,0 +1,119 @@
+// Broker: one Kafka broker process (ZooKeeper mode) on one io_context thread.
+//
+// Start() runs the blocking start-up (STYLE.md §6.5: network, request handling,
+// log I/O and the ZooKeeper client share the thread): lock and recover log.dirs,
+// bind the listeners, connect to ZooKeeper (chroot created if needed), create the
+// persistent paths, read/create the cluster id, register /brokers/ids/<id>,
+// take part in the controller election, then load the metadata cache through
+// watches on /brokers/ids, /brokers/topics (and each topic's znode) and
+// /controller. Requests arriving before that are queued and served once ready.
+// Stop() (signal handler) stops accepting, drops waiting fetches, closes the
+// ZooKeeper session (so our ephemeral registration vanishes at once), then stops
+// the io_context; Finish() flushes the logs and writes the clean-shutdown markers.
+// Lifecycle: construct, Start(), io.run(), Finish(). Thread safety: io thread only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/net/framed_server.h"
+#include "common/util/status.h"
+#include "common/zk/client.h"
+#include "daemon/broker/config/broker_config.h"
+#include "daemon/broker/controller.h"
+#include "daemon/broker/metadata_cache.h"
+#include "daemon/broker/replica_manager.h"
+#include "daemon/broker/zk/kafka_zk.h"
+
+namespace kafka::broker {
+
+class Broker {
+ public:
+  Broker(boost::asio::io_context& io, BrokerConfig config);
+  ~Broker();
+
+  // Blocking start-up (runs the io_context while waiting). A failure is a clear,
+  // operator-facing message; the process should exit 1.
+  util::Status Start();
+  // Begins a graceful stop; io.run() returns when it is done. exit_code is what
+  // main should return (1 after a lost ZooKeeper session).
+  void Stop(int exit_code = 0);
+  // After io.run() returned: flush logs, checkpoints, clean-shutdown markers.
+  util::Status Finish();
+  int exit_code() const { return exit_code_; }
+
+  const BrokerConfig& config() const { return config_; }
+  int32_t broker_id() const { return config_.broker_id; }
+  MetadataCache& cache() { return cache_; }
+  ReplicaManager& replicas() { return *replicas_; }
+  Controller& controller() { return *controller_; }
+  KafkaZk& zk() { return *kafka_zk_; }
+  boost::asio::io_context& io() { return io_; }
+  bool stopping() const { return stopping_; }
+  const std::vector<uint16_t>& bound_ports() const { return server_->bound_ports(); }
+
+  // Auto-creation (Metadata): starts creating `topic` with the broker defaults
+  // unless a creation is already under way. Returns false if it cannot start
+  // (for example too few brokers for default.replication.factor).
+  bool AutoCreateTopic(const std::string& topic);
+
+  // Applies a topic's assignment to the cache and the local logs (idempotent;
+  // a different topic id means the topic was deleted and re-created).
+  void ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode,
+                  const std::map<std::string, std::string>& configs);
+
+ private:
+  void HandleFrame(net::ConnectionContext& ctx, std::string frame, net::Responder responder);
+  void Dispatch(uint64_t connection_id, const std::string& peer, const std::string& listener,
+                const std::string& frame, net::Responder responder);
+  // Runs the io_context until `done()` or the deadline.
+  bool RunUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout);
+
+  void WatchMetadata();
+  void OnBrokerIds(std::vector<int32_t> ids);
+  void OnTopics(std::vector<std::string> topics);
+  void ReadTopic(const std::string& name);
+  void RemoveTopic(const std::string& name);
+  void ReadPartitionStates(const std::string& name, const std::string& topic_id);
+  void ScheduleHousekeeping();
+
+  boost::asio::io_context& io_;
+  BrokerConfig config_;
+  MetadataCache cache_;
+  std::unique_ptr<ReplicaManager> replicas_;
+  std::unique_ptr<net::FramedServer> server_;
+  std::shared_ptr<zk::Client> zk_client_;
+  std::unique_ptr<KafkaZk> kafka_zk_;
+  std::unique_ptr<Controller> controller_;
+  std::vector<ZkWatch> watches_;
+  boost::asio::steady_timer housekeeping_timer_;
+  boost::asio::steady_timer stop_timer_;
+
+  bool ready_ = false;
+  bool stopping_ = false;
+  int exit_code_ = 0;
+  bool zk_connected_ = false;
+  bool brokers_loaded_ = false;
+  bool topics_loaded_ = false;
+  int pending_topic_reads_ = 0;
+  std::set<std::string> watched_topics_;  // topics with a data watch armed
+  std::set<std::string> auto_creating_;
+  struct Queued {
+    uint64_t connection_id;
+    std::string peer;
+    std::string listener;
+    std::string frame;
+    net::Responder responder;
+  };
+  std::vector<Queued> queued_;
+};
+
+}  // namespace kafka::broker

@@ -1,0 +1,142 @@
+// Fetch v4-12 for consumers: whole batches from the fetch offset, bounded by the
+// partition and response limits (the first batch of the response always comes
+// whole, as KIP-74), up to the high watermark (= log end without replication;
+// the last stable offset equals it: no transactions). Long-poll: with fewer than
+// min_bytes available the request waits in the ReplicaManager's purgatory until an
+// append to one of its partitions or max_wait_ms, without blocking the thread.
+// Fetch sessions are not kept: every answer has session_id 0 (what Kafka does when
+// its session cache is full). Replica fetches (replica_id >= 0) are refused.
+#include <algorithm>
+#include <chrono>
+#include <memory>
+
+#include "common/protocol/error_code.h"
+#include "daemon/broker/broker.h"
+#include "daemon/broker/handlers/handlers.h"
+
+namespace kafka::broker {
+
+using namespace kafka::protocol;
+
+namespace {
+
+// Builds the answer from the current log state; `bytes` gets the records size and
+// `has_error` whether some partition failed (both end the long-poll at once).
+FetchResponse BuildFetch(Broker& broker, const FetchRequest& req, int16_t version, size_t* bytes,
+                         bool* has_error) {
+  FetchResponse resp;
+  *bytes = 0;
+  *has_error = false;
+  int64_t response_limit = req.max_bytes <= 0 ? 0 : req.max_bytes;
+  response_limit = std::min<int64_t>(response_limit, broker.config().fetch_max_bytes);
+  bool min_one_batch = true;
+  for (const auto& topic : req.topics) {
+    FetchResponse::FetchableTopicResponse tr;
+    tr.topic = topic.topic;
+    for (const auto& part : topic.partitions) {
+      FetchResponse::PartitionData pd;
+      pd.partition_index = part.partition;
+      pd.high_watermark = -1;
+      pd.last_stable_offset = -1;
+      pd.log_start_offset = -1;
+      pd.records = std::string();
+      if (req.isolation_level == 1) pd.aborted_transactions.emplace();
+      auto fail = [&](ErrorCode code) {
+        pd.error_code = ToWire(code);
+        *has_error = true;
+      };
+      const PartitionInfo* info = broker.cache().GetPartition(topic.topic, part.partition);
+      log::PartitionLog* plog = broker.replicas().Get({topic.topic, part.partition});
+      if (req.replica_id >= 0) {
+        fail(ErrorCode::kTopicAuthorizationFailed);
+      } else if (info == nullptr) {
+        fail(ErrorCode::kUnknownTopicOrPartition);
+      } else if (info->leader != broker.broker_id() || plog == nullptr) {
+        fail(ErrorCode::kNotLeaderOrFollower);
+      } else if (version >= 9 && part.current_leader_epoch >= 0 &&
+                 part.current_leader_epoch != info->leader_epoch) {
+        fail(part.current_leader_epoch < info->leader_epoch ? ErrorCode::kFencedLeaderEpoch
+                                                            : ErrorCode::kUnknownLeaderEpoch);
+      } else {
+        pd.high_watermark = plog->high_watermark();
+        pd.last_stable_offset = pd.high_watermark;
+        pd.log_start_offset = plog->log_start_offset();
+        if (version >= 12) {
+          pd.current_leader.leader_id = info->leader;
+          pd.current_leader.leader_epoch = info->leader_epoch;
+        }
+        if (part.fetch_offset < plog->log_start_offset() ||
+            part.fetch_offset > plog->log_end_offset()) {
+          fail(ErrorCode::kOffsetOutOfRange);
+        } else if (part.fetch_offset < plog->high_watermark()) {
+          const int64_t left = response_limit - static_cast<int64_t>(*bytes);
+          const int64_t limit =
+              std::max<int64_t>(0, std::min<int64_t>(part.partition_max_bytes, left));
+          if (limit > 0 || min_one_batch) {
+            auto read = plog->Read(part.fetch_offset, static_cast<size_t>(limit),
+                                   plog->high_watermark(), min_one_batch);
+            if (read.ok()) {
+              if (!read->records.empty()) {
+                *bytes += read->records.size();
+                min_one_batch = false;
+                pd.records = std::move(read->records);
+              }
+            } else if (read.status().IsNotFound()) {
+              fail(ErrorCode::kOffsetOutOfRange);
+            } else {
+              fail(ErrorCode::kKafkaStorageError);
+            }
+          }
+        }
+      }
+      tr.partitions.push_back(std::move(pd));
+    }
+    resp.responses.push_back(std::move(tr));
+  }
+  if (version >= 7 && req.session_id > 0) resp.error_code = ToWire(ErrorCode::kFetchSessionIdNotFound);
+  resp.session_id = 0;
+  return resp;
+}
+
+struct PendingFetch {
+  RequestContext ctx;
+  FetchRequest req;
+  Respond<FetchResponse> respond;
+  std::chrono::steady_clock::time_point deadline;
+  std::set<log::TopicPartition> partitions;
+};
+
+void Attempt(std::shared_ptr<PendingFetch> pending, bool final_attempt) {
+  Broker& broker = *pending->ctx.broker;
+  size_t bytes = 0;
+  bool has_error = false;
+  FetchResponse resp =
+      BuildFetch(broker, pending->req, pending->ctx.header.api_version, &bytes, &has_error);
+  const bool enough = static_cast<int64_t>(bytes) >= std::max(pending->req.min_bytes, 1);
+  if (final_attempt || enough || has_error || broker.stopping() ||
+      std::chrono::steady_clock::now() >= pending->deadline || pending->partitions.empty()) {
+    pending->respond(std::move(resp));
+    return;
+  }
+  broker.replicas().WaitForData(pending->ctx.connection_id, pending->partitions,
+                                pending->deadline,
+                                [pending](bool timed_out) { Attempt(pending, timed_out); });
+}
+
+}  // namespace
+
+void HandleFetch(const RequestContext& ctx, FetchRequest req, Respond<FetchResponse> respond) {
+  auto pending = std::make_shared<PendingFetch>();
+  pending->ctx = ctx;
+  pending->deadline = std::chrono::steady_clock::now() +
+                      std::chrono::milliseconds(std::max(req.max_wait_ms, 0));
+  for (const auto& t : req.topics) {
+    for (const auto& p : t.partitions) pending->partitions.insert({t.topic, p.partition});
+  }
+  const bool no_wait = req.max_wait_ms <= 0 || req.min_bytes <= 0;
+  pending->req = std::move(req);
+  pending->respond = std::move(respond);
+  Attempt(std::move(pending), no_wait);
+}
+
+}  // namespace kafka::broker

@@ -1,0 +1,70 @@
+// Request handlers: one function per API (handlers/<api>.cc), each taking the
+// decoded request and a Respond callback that may run now or later (ZooKeeper
+// round trips, long-poll Fetch). Respond(std::nullopt) means "no response"
+// (Produce with acks=0), which still keeps the request's place in the order.
+// The registry (registry.cc) lists every API once with its versions; ApiVersions
+// answers from that list so the advertised versions cannot drift.
+// Thread safety: io thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/net/framed_server.h"
+#include "common/protocol/field.h"
+#include "common/protocol/header.h"
+#include "common/protocol/messages/all.h"
+#include "common/protocol/reader.h"
+
+namespace kafka::broker {
+
+class Broker;
+
+struct RequestContext {
+  Broker* broker = nullptr;
+  protocol::RequestHeader header;
+  uint64_t connection_id = 0;
+  std::string peer;
+  std::string listener;
+};
+
+template <typename T>
+using Respond = std::function<void(std::optional<T>)>;
+
+struct ApiHandler {
+  int16_t api_key = 0;
+  protocol::Versions versions;
+  // Decodes the body from `body` and completes `responder` (now or later).
+  std::function<void(const RequestContext&, protocol::Reader& body, net::Responder)> run;
+};
+
+// Every implemented API, sorted by key.
+const std::vector<ApiHandler>& Handlers();
+const ApiHandler* FindHandler(int16_t api_key);
+// The ApiVersions key list built from Handlers().
+std::vector<protocol::ApiVersionsResponse::ApiVersion> SupportedApiVersions();
+
+void HandleApiVersions(const RequestContext&, protocol::ApiVersionsRequest,
+                       Respond<protocol::ApiVersionsResponse>);
+void HandleMetadata(const RequestContext&, protocol::MetadataRequest,
+                    Respond<protocol::MetadataResponse>);
+void HandleProduce(const RequestContext&, protocol::ProduceRequest,
+                   Respond<protocol::ProduceResponse>);
+void HandleFetch(const RequestContext&, protocol::FetchRequest, Respond<protocol::FetchResponse>);
+void HandleListOffsets(const RequestContext&, protocol::ListOffsetsRequest,
+                       Respond<protocol::ListOffsetsResponse>);
+void HandleCreateTopics(const RequestContext&, protocol::CreateTopicsRequest,
+                        Respond<protocol::CreateTopicsResponse>);
+void HandleDeleteTopics(const RequestContext&, protocol::DeleteTopicsRequest,
+                        Respond<protocol::DeleteTopicsResponse>);
+void HandleCreatePartitions(const RequestContext&, protocol::CreatePartitionsRequest,
+                            Respond<protocol::CreatePartitionsResponse>);
+void HandleDescribeConfigs(const RequestContext&, protocol::DescribeConfigsRequest,
+                           Respond<protocol::DescribeConfigsResponse>);
+void HandleInitProducerId(const RequestContext&, protocol::InitProducerIdRequest,
+                          Respond<protocol::InitProducerIdResponse>);
+
+}  // namespace kafka::broker

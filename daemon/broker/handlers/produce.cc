@@ -1,0 +1,77 @@
+// Produce v3-7: validate, append as leader, answer with the base offset.
+// acks=0 gets no response (its place in the order is kept); acks=-1 behaves like
+// acks=1 until replication exists (ReplicaManager is the hook).
+#include <span>
+
+#include "common/protocol/error_code.h"
+#include "daemon/broker/broker.h"
+#include "daemon/broker/handlers/handlers.h"
+#include "daemon/broker/record_validation.h"
+
+namespace kafka::broker {
+
+using namespace kafka::protocol;
+
+void HandleProduce(const RequestContext& ctx, ProduceRequest req,
+                   Respond<ProduceResponse> respond) {
+  Broker& broker = *ctx.broker;
+  const int16_t version = ctx.header.api_version;
+  const bool bad_acks = req.acks != 0 && req.acks != 1 && req.acks != -1;
+  ProduceResponse resp;
+  for (auto& topic : req.topic_data) {
+    ProduceResponse::TopicProduceResponse tr;
+    tr.name = topic.name;
+    for (auto& part : topic.partition_data) {
+      ProduceResponse::PartitionProduceResponse pr;
+      pr.index = part.index;
+      pr.base_offset = -1;
+      auto fail = [&](ErrorCode code) { pr.error_code = ToWire(code); };
+      const PartitionInfo* info = broker.cache().GetPartition(topic.name, part.index);
+      log::TopicPartition tp{topic.name, part.index};
+      log::PartitionLog* plog = broker.replicas().Get(tp);
+      if (bad_acks) {
+        fail(ErrorCode::kInvalidRequiredAcks);
+      } else if (info == nullptr) {
+        fail(ErrorCode::kUnknownTopicOrPartition);
+      } else if (info->leader != broker.broker_id() || plog == nullptr) {
+        fail(ErrorCode::kNotLeaderOrFollower);
+      } else if (!part.records) {
+        fail(ErrorCode::kCorruptMessage);
+      } else {
+        ErrorCode v = ValidateProducedRecords(*part.records, version,
+                                              plog->config().max_message_bytes);
+        if (v != ErrorCode::kNone) {
+          fail(v);
+        } else {
+          auto appended = broker.replicas().AppendAsLeader(
+              tp, std::span<char>(part.records->data(), part.records->size()),
+              info->leader_epoch);
+          if (appended.ok()) {
+            pr.base_offset = appended->first_offset;
+          } else {
+            const auto& s = appended.status();
+            if (s.IsCorruption()) {
+              fail(ErrorCode::kCorruptMessage);
+            } else if (s.IsInvalidArgument()) {
+              fail(ErrorCode::kMessageTooLarge);
+            } else if (s.code() == util::Status::Code::kAborted) {
+              fail(ErrorCode::kNotLeaderOrFollower);
+            } else {
+              fail(ErrorCode::kKafkaStorageError);
+            }
+          }
+        }
+      }
+      if (plog != nullptr) pr.log_start_offset = plog->log_start_offset();
+      tr.partition_responses.push_back(std::move(pr));
+    }
+    resp.responses.push_back(std::move(tr));
+  }
+  if (req.acks == 0) {
+    respond(std::nullopt);
+    return;
+  }
+  respond(std::move(resp));
+}
+
+}  // namespace kafka::broker

@@ -1,0 +1,19 @@
+// Broker-side validation of produced records (RELIABILITY.md B10, rule R11):
+// every batch must be magic 2 with a correct CRC-32C, consistent lengths and
+// record count, a known codec (zstd only from Produce v7), no control flag, and
+// must decompress within a bound. Nothing is appended unless all batches pass.
+// Pure function.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "common/protocol/error_code.h"
+
+namespace kafka::broker {
+
+// kNone when `records` may be appended; otherwise the Kafka error to answer.
+protocol::ErrorCode ValidateProducedRecords(std::string_view records, int16_t produce_version,
+                                            int64_t max_message_bytes);
+
+}  // namespace kafka::broker
