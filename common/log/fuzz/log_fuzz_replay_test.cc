@@ -74,7 +74,7 @@ TEST_CASE("fuzz corpus replays through segment recovery and append", "[log][fuzz
 TEST_CASE("fixed-seed mutations of valid segments keep recovery invariants", "[log][fuzz]") {
   std::string scratch = testing::FreshTestDir("fuzz_mutations");
   std::mt19937 rng(424242);
-  for (int i = 0; i < 300; ++i) {
+  for (int i = 0; i < 100; ++i) {
     std::string input = Mutate(ValidSegment(rng), rng);
     Run(&SegmentRecovery, input, scratch);
     Run(&Append, input, scratch);
