@@ -209,6 +209,30 @@ TEST_CASE("a garbage index is rebuilt from the log", "[log]") {
   CHECK((*reopened->OffsetForTimestamp(1010))->offset == 20);
 }
 
+TEST_CASE("deleted index files are rebuilt on a clean open", "[log]") {
+  std::string dir = FreshTestDir("pl_deleted_index");
+  LogConfig config;
+  config.index_interval_bytes = 100;
+  config.segment_bytes = 2000;
+  std::vector<size_t> entries;
+  {
+    auto log = OpenOrDie(dir, config);
+    AppendBatches(*log, 40, 2);
+    REQUIRE(log->SegmentBaseOffsets().size() > 1);
+    entries.push_back(log->active_segment().offset_index().size());
+  }
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    if (e.path().extension() == ".index" || e.path().extension() == ".timeindex") {
+      std::filesystem::remove(e.path());
+    }
+  }
+  auto log = OpenOrDie(dir, config, Clean());
+  CHECK(log->active_segment().offset_index().size() == entries[0]);
+  CHECK(std::filesystem::file_size(SegmentFileStem(dir, 0) + kIndexSuffix) > 0);
+  CHECK(log->log_end_offset() == 80);
+  CHECK((*log->OffsetForTimestamp(1030))->offset == 60);
+}
+
 TEST_CASE("segments roll by size and keep 20-digit names", "[log]") {
   std::string dir = FreshTestDir("pl_roll_size");
   LogConfig config;

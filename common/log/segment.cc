@@ -250,6 +250,12 @@ util::Status LogSegment::LoadTail(uint64_t max_batch_size) {
       return util::Status::Corruption("offsets out of order at position " +
                                       std::to_string(b.position));
     }
+    // Append would have indexed this batch: the index is missing entries (deleted or
+    // stale index files), so lookups would crawl; have the caller rebuild it.
+    if (bytes_since_last_index_entry_ > index_interval_bytes_ && b.position != start) {
+      return util::Status::Corruption("index is missing entries after position " +
+                                      std::to_string(start));
+    }
     next_offset_ = h.NextOffset();
     if (h.max_timestamp > max_timestamp_) {
       max_timestamp_ = h.max_timestamp;
