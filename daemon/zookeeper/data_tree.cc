@@ -33,8 +33,8 @@ std::string_view DataTree::NameOf(std::string_view path) {
   return slash == std::string_view::npos ? path : path.substr(slash + 1);
 }
 
-const DataTree::Node* DataTree::Find(std::string_view path) const {
-  auto it = nodes_.find(std::string(path));
+const DataTree::Node* DataTree::Find(const std::string& path) const {
+  auto it = nodes_.find(path);
   return it == nodes_.end() ? nullptr : &it->second;
 }
 

@@ -66,7 +66,9 @@ class DataTree {
   // Creates "/", "/zookeeper", "/zookeeper/quota" and "/zookeeper/config".
   DataTree();
 
-  const Node* Find(std::string_view path) const;
+  const Node* Find(const std::string& path) const;
+  const Node* Find(std::string_view path) const { return Find(std::string(path)); }
+  const Node* Find(const char* path) const { return Find(std::string(path)); }
   Stat StatOf(const Node& n) const;
   static const std::string& ChildrenBlob(const Node& n);
 

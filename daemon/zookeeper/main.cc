@@ -17,15 +17,12 @@ int main(int argc, char** argv) {
   auto cfg = zkserver::LoadServerConfig(argv[1]);
   if (!cfg.ok()) {
     log->error("invalid configuration: {}", cfg.status().ToString());
-    std::fprintf(stderr, "zookeeper-server: invalid configuration: %s\n",
-                 cfg.status().ToString().c_str());
     return 1;
   }
   zkserver::ZkServer server(std::move(*cfg));
   util::Status s = server.Start();
   if (!s.ok()) {
     log->error("cannot start: {}", s.ToString());
-    std::fprintf(stderr, "zookeeper-server: cannot start: %s\n", s.ToString().c_str());
     return 1;
   }
   server.Run();

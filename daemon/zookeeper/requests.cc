@@ -42,7 +42,10 @@ const char* OpName(int32_t type) {
 }
 
 // Reads treat "" as the root, as ZooKeeper's node map does.
-std::string_view ReadPath(const std::string& p) { return p.empty() ? std::string_view("/") : p; }
+const std::string& ReadPath(const std::string& p) {
+  static const std::string kRoot = "/";
+  return p.empty() ? kRoot : p;
+}
 
 void WriteStat(zk::jute::Writer& w, const Stat& s) {
   w.Long(s.czxid);

@@ -190,6 +190,7 @@ ZkServer::ZkServer(ServerConfig config)
       acceptor_(io_),
       signals_(io_, SIGINT, SIGTERM),
       tick_timer_(io_),
+      accept_backoff_(io_),
       expiry_(config_.tick_time),
       rng_(std::random_device{}()) {}
 
@@ -292,6 +293,7 @@ void ZkServer::Stop() {
     boost::system::error_code ec;
     acceptor_.close(ec);
     tick_timer_.cancel();
+    accept_backoff_.cancel();
     signals_.cancel(ec);
     // Everything queued is made durable before the log thread exits.
     FlushToLog();
@@ -323,7 +325,13 @@ void ZkServer::Accept() {
         c->Start();
       }
     } else if (ec != asio::error::operation_aborted) {
+      // Typically EMFILE: back off instead of spinning on the failing accept.
       log_->warn("accept failed: {}", ec.message());
+      accept_backoff_.expires_after(std::chrono::milliseconds(100));
+      accept_backoff_.async_wait([this](const boost::system::error_code& e) {
+        if (!e && !stopping_) Accept();
+      });
+      return;
     }
     Accept();
   });

@@ -195,6 +195,7 @@ class ZkServer {
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer tick_timer_;
+  boost::asio::steady_timer accept_backoff_;
   std::unique_ptr<SyncProcessor> sync_;
   int bound_port_ = 0;
   bool stopping_ = false;
