@@ -265,3 +265,44 @@ def test_max_client_cnxns_per_ip(procs, zk_server, tmp_path):
     finally:
         for c in conns:
             c.close()
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.xfail_ours(reason="no cap on buffered request bytes (RELIABILITY R10): 150 partial "
+                               "1 MB frames grew RSS by ~140 MiB")
+def test_partial_big_frames_memory_bounded(zk_server):
+    """150 sessions each stop 900 KB into a frame just under jute.maxbuffer. The server
+    stays available; ours must also keep its RSS within baseline + 64 MiB (by
+    capping buffered bytes, pausing reads or closing); Apache (JVM heap) is not held
+    to that bound."""
+    pid = zk_server.proc.pid
+    base_rss = rss_mib(pid)
+    conns = []
+    peak = base_rss
+    try:
+        for _ in range(150):
+            c = RawZk(zk_server.port, timeout=10)
+            try:
+                c.connect(session_timeout_ms=30000)
+                c.send_raw(jint(zkharness.JUTE_MAXBUFFER - 100) + b"z" * (900 * 1024))
+            except (OSError, zkharness.ProtocolError):
+                pass  # refused or closed by the server: allowed
+            conns.append(c)
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:
+            peak = max(peak, rss_mib(pid))
+            time.sleep(0.05)
+        healthy(zk_server)
+    finally:
+        for c in conns:
+            c.close()
+    healthy(zk_server)
+    if zk_server.kind == "ours":
+        assert peak - base_rss <= 64, f"RSS grew {peak - base_rss:.0f} MiB"

@@ -176,3 +176,20 @@ def test_ephemeral_owner_and_session_keepalive(zk_server, zk, base):
         assert zk.exists(node).ephemeralOwner == sid
     finally:
         zkharness.stop_client(c)
+
+
+def test_session_stuck_mid_frame_expires(zk_server, zk, base):
+    """A client that stops in the middle of a frame stops pinging: its session
+    expires after the timeout, its ephemeral goes and its connection is closed."""
+    with RawZk(zk_server.port) as c:
+        sid = c.connect(session_timeout_ms=1000)
+        err, _ = c.request(zkharness.OP_CREATE, zkharness.create_body(f"{base}/eph", flags=1))
+        assert err == zkharness.ZOK
+        t0 = time.monotonic()
+        c.send_raw(jint(100) + b"y" * 10)
+        assert c.wait_closed(6.0), "connection of the expired session must be closed"
+        elapsed = time.monotonic() - t0
+        assert 0.5 <= elapsed <= 4.0, f"closed after {elapsed:.2f}s (timeout 1 s)"
+    assert zk.exists(f"{base}/eph") is None
+    to, got, _ = raw_connect_reply(zk_server.port, session_id=sid, passwd=b"\x00" * 16)
+    assert (to, got) == (0, 0)
