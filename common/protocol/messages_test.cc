@@ -30,7 +30,8 @@ std::string Unhex(std::string_view h) {
       SyncGroupRequest, SyncGroupResponse, HeartbeatRequest, HeartbeatResponse,                \
       LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse,        \
       OffsetFetchRequest, OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse,          \
-      DescribeGroupsRequest, DescribeGroupsResponse
+      DescribeGroupsRequest, DescribeGroupsResponse, SaslHandshakeRequest,                     \
+      SaslHandshakeResponse, SaslAuthenticateRequest, SaslAuthenticateResponse
 
 TEMPLATE_TEST_CASE("every message round-trips at every supported version", "[protocol]",
                    ALL_MESSAGES) {
@@ -268,6 +269,10 @@ const std::map<std::string, Checker>& KafkaPythonNames() {
       {"HeartbeatResponse", &DecodesExactly<HeartbeatResponse>},
       {"LeaveGroupRequest", &DecodesExactly<LeaveGroupRequest>},
       {"LeaveGroupResponse", &DecodesExactly<LeaveGroupResponse>},
+      {"SaslHandShakeRequest", &DecodesExactly<SaslHandshakeRequest>},
+      {"SaslHandShakeResponse", &DecodesExactly<SaslHandshakeResponse>},
+      {"SaslAuthenticateRequest", &DecodesExactly<SaslAuthenticateRequest>},
+      {"SaslAuthenticateResponse", &DecodesExactly<SaslAuthenticateResponse>},
   };
   return kMap;
 }

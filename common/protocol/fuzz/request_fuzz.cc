@@ -43,6 +43,8 @@ void DecodeBody(int16_t key, int16_t version, Reader& r) {
     case ApiKey::kInitProducerId: return RoundTrip<InitProducerIdRequest>(r, version);
     case ApiKey::kDescribeConfigs: return RoundTrip<DescribeConfigsRequest>(r, version);
     case ApiKey::kCreatePartitions: return RoundTrip<CreatePartitionsRequest>(r, version);
+    case ApiKey::kSaslHandshake: return RoundTrip<SaslHandshakeRequest>(r, version);
+    case ApiKey::kSaslAuthenticate: return RoundTrip<SaslAuthenticateRequest>(r, version);
     default: return;
   }
 }

@@ -20,4 +20,5 @@
 #include "common/protocol/messages/offset_commit.h"
 #include "common/protocol/messages/offset_fetch.h"
 #include "common/protocol/messages/produce.h"
+#include "common/protocol/messages/sasl.h"
 #include "common/protocol/messages/sync_group.h"

@@ -32,6 +32,8 @@ FAMILIES = [
     (group.SyncGroupRequest, 0, 3), (group.SyncGroupResponse, 0, 3),
     (group.HeartbeatRequest, 0, 3), (group.HeartbeatResponse, 0, 3),
     (group.LeaveGroupRequest, 0, 2), (group.LeaveGroupResponse, 0, 2),
+    (admin.SaslHandShakeRequest, 0, 1), (admin.SaslHandShakeResponse, 0, 1),
+    (admin.SaslAuthenticateRequest, 0, 1), (admin.SaslAuthenticateResponse, 0, 1),
 ]
 
 
