@@ -306,3 +306,36 @@ def test_partial_big_frames_memory_bounded(zk_server):
     healthy(zk_server)
     if zk_server.kind == "ours":
         assert peak - base_rss <= 64, f"RSS grew {peak - base_rss:.0f} MiB"
+
+
+def test_client_not_reading_replies(zk_server, base):
+    """One session pipelines 300 reads of a 1 MB node and never reads the replies:
+    the server must not queue 300 MB (Apache stops reading from it, ours pauses and
+    closes it past a per-connection cap) and keeps serving others."""
+    p = f"{base}/big"
+    with RawZk(zk_server.port) as c:
+        c.connect()
+        assert c.request(OP_CREATE, zkharness.create_body(p, b"b" * 1_000_000))[0] == ZOK
+        c.close_session()
+    pid = zk_server.proc.pid
+    base_rss = rss_mib(pid)
+    c = RawZk(zk_server.port, timeout=10)
+    try:
+        c.connect(session_timeout_ms=30000)
+        c.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        batch = b"".join(frame(jint(i + 1) + jint(OP_GETDATA) + jstr(p) + jbool(False))
+                         for i in range(300))
+        try:
+            c.send_raw(batch)
+        except OSError:
+            pass  # closed by the server: allowed
+        peak = base_rss
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            peak = max(peak, rss_mib(pid))
+            time.sleep(0.05)
+        healthy(zk_server)
+        assert peak - base_rss <= 80, f"RSS grew {peak - base_rss:.0f} MiB"
+    finally:
+        c.close()
+    healthy(zk_server)
