@@ -193,3 +193,18 @@ def test_session_stuck_mid_frame_expires(zk_server, zk, base):
     assert zk.exists(f"{base}/eph") is None
     to, got, _ = raw_connect_reply(zk_server.port, session_id=sid, passwd=b"\x00" * 16)
     assert (to, got) == (0, 0)
+
+
+def test_reattach_renegotiates_timeout_and_unknown_session_refused(zk_server):
+    with RawZk(zk_server.port) as a:
+        sid = a.connect(session_timeout_ms=2000)
+        pw = a.passwd
+    for asked, granted in ((60000, 10000), (1, 1000), (3000, 3000)):
+        with RawZk(zk_server.port) as c:
+            assert c.connect(session_timeout_ms=asked, session_id=sid, passwd=pw) == sid
+            assert c.negotiated_timeout == granted
+    with RawZk(zk_server.port) as c:
+        assert c.connect(session_id=sid, passwd=pw) == sid
+        c.close_session()
+    to, got, closed = raw_connect_reply(zk_server.port, session_id=0x1234567, passwd=b"\x00" * 16)
+    assert (to, got) == (0, 0) and closed
