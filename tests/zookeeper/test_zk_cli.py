@@ -99,7 +99,7 @@ def test_piped_session(zk_server, zk):
         f"delete {p}",
         f"create {p}/gone g",
         f"delete {p}/gone",
-        f"ls /",
+        "ls /",
         "quit",
     ]) + "\n"
     rc, out, err = zkharness.run_cli(zk_server.port, [], stdin=script)

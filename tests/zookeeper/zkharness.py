@@ -329,7 +329,9 @@ class RawZk:
                 raise TimeoutError("no watch event")
             self.sock.settimeout(left)
             r = Reader(self.recv_frame())
-            xid, zxid, err = r.int(), r.long(), r.int()
+            xid = r.int()
+            r.long()  # zxid
+            r.int()   # err
             if xid == -1:
                 self.events.append((r.int(), r.int(), r.str()))
         self.sock.settimeout(5.0)
@@ -340,7 +342,9 @@ class RawZk:
         self.send_request(OP_PING, b"", xid=-2)
         while True:
             r = Reader(self.recv_frame())
-            xid, zxid, err = r.int(), r.long(), r.int()
+            xid = r.int()
+            r.long()  # zxid
+            r.int()   # err
             if xid == -2:
                 return
             if xid == -1:
