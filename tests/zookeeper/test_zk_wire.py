@@ -197,3 +197,26 @@ def test_failed_multi_fires_nothing(zk_server, zk, base):
         c.drain_events()
         assert c.events == []
         c.close_session()
+
+
+def test_primed_connection_in_one_write(zk_server):
+    """The Java client sends ConnectRequest, auth and SetWatches (and queued requests)
+    back to back before the ConnectResponse arrives; all are answered in order."""
+    conn = jint(0) + zkharness.jlong(0) + jint(4000) + zkharness.jlong(0) + jbuf(b"\x00" * 16) + b"\x00"
+    auth_pkt = jint(AUTH_XID) + jint(OP_AUTH) + jint(0) + jstr("digest") + jbuf(b"u:p")
+    set_watches = (jint(-8) + jint(zkharness.OP_SETWATCHES) + zkharness.jlong(0) +
+                   zkharness.jstrs(["/zookeeper"]) + zkharness.jstrs([]) + zkharness.jstrs([]))
+    exists = jint(1) + jint(OP_EXISTS) + jstr("/") + b"\x01"
+    with RawZk(zk_server.port) as c:
+        c.send_raw(b"".join(jint(len(x)) + x for x in (conn, auth_pkt, set_watches, exists)))
+        r = Reader(c.recv_frame())
+        r.int()
+        assert r.int() == 4000 and r.long() != 0
+        got = []
+        for _ in range(3):
+            r = Reader(c.recv_frame())
+            xid = r.int()
+            r.long()
+            got.append((xid, r.int()))
+        assert got == [(AUTH_XID, ZOK), (-8, ZOK), (1, ZOK)]
+        c.close_session()
