@@ -486,16 +486,14 @@ void Broker::ScheduleHousekeeping() {
   housekeeping_timer_.expires_after(1s);
   housekeeping_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
-    static int64_t last_retention = 0;
-    static int64_t last_checkpoint = 0;
     const int64_t now = NowMs();
     replicas_->MaybeFlush(now);
-    if (now - last_retention >= config_.log_retention_check_interval_ms) {
-      last_retention = now;
+    if (now - last_retention_ms_ >= config_.log_retention_check_interval_ms) {
+      last_retention_ms_ = now;
       replicas_->RunRetention(now);
     }
-    if (now - last_checkpoint >= config_.log_flush_offset_checkpoint_interval_ms) {
-      last_checkpoint = now;
+    if (now - last_checkpoint_ms_ >= config_.log_flush_offset_checkpoint_interval_ms) {
+      last_checkpoint_ms_ = now;
       replicas_->Checkpoint();
     }
     ScheduleHousekeeping();

@@ -97,6 +97,8 @@ class Broker {
   boost::asio::steady_timer housekeeping_timer_;
   boost::asio::steady_timer stop_timer_;
 
+  int64_t last_retention_ms_ = 0;
+  int64_t last_checkpoint_ms_ = 0;
   bool ready_ = false;
   bool stopping_ = false;
   int exit_code_ = 0;

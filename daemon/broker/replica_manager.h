@@ -4,7 +4,7 @@
 //
 // This issue has no replication: a follower only creates its (empty) log, and the
 // high watermark of a leader is its log end offset. The acks=-1 hook
-// (WaitForIsr) completes at once; a later issue makes it wait for followers.
+// (WaitForReplication) completes at once; a later issue makes it wait for followers.
 // Waiting fetches are timers plus wake-ups on append, on the io thread: no
 // thread ever blocks.
 // Lifecycle: one per broker; Shutdown() flushes and writes the clean markers.
@@ -19,6 +19,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -51,6 +52,16 @@ class ReplicaManager {
   // watermark (no followers yet) and wakes fetches waiting on the partition.
   util::Result<log::AppendInfo> AppendAsLeader(const log::TopicPartition& tp,
                                                std::span<char> records, int32_t leader_epoch);
+
+  // acks=-1: `done` runs once every in-sync replica has each partition up to its
+  // offset. With no replication yet the leader is the whole ISR: it runs at once.
+  void WaitForReplication(const std::vector<std::pair<log::TopicPartition, int64_t>>& appended,
+                          std::chrono::steady_clock::time_point deadline,
+                          std::function<void(bool timed_out)> done) {
+    (void)appended;
+    (void)deadline;
+    done(false);
+  }
 
   // Fetch purgatory. `wake` runs (posted, never inline) when one of `partitions`
   // gets an append or is deleted (timed_out = false), or at `deadline` (true).

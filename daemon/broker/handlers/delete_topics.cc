@@ -2,12 +2,16 @@
 // removes its znodes, every broker its logs) and answers once the topic has left
 // this broker's metadata cache, or REQUEST_TIMED_OUT after timeout_ms.
 #include <chrono>
+#include <functional>
 #include <memory>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "common/protocol/error_code.h"
 #include "daemon/broker/broker.h"
 #include "daemon/broker/handlers/handlers.h"
 #include "daemon/broker/handlers/poll.h"
+#include "common/zk/client.h"
 #include "daemon/broker/zk/zk_data.h"
 
 namespace kafka::broker {
@@ -31,6 +35,28 @@ struct DeleteState {
 };
 
 std::string FormatUuid(const Uuid& u) { return zkdata::FormatKafkaUuid(u.bytes); }
+
+using Finish = std::function<void(ErrorCode, std::string)>;
+
+void WaitForMarkerGone(Broker* b, std::string topic,
+                       std::chrono::steady_clock::time_point deadline, Finish finish) {
+  const std::string path = zkdata::DeleteTopicsTopicZNode::Path(topic);
+  b->zk().client().Exists(path, {}, [b, topic, deadline, finish](zk::Reply<zk::Stat> r) {
+    if (r.code() == zk::ErrorCode::kNoNode || b->stopping()) {
+      finish(ErrorCode::kNone, "");
+      return;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      finish(ErrorCode::kRequestTimedOut, "Topic deletion did not finish in time.");
+      return;
+    }
+    auto timer = std::make_shared<boost::asio::steady_timer>(b->io(), std::chrono::milliseconds(20));
+    timer->async_wait([timer, b, topic, deadline, finish](const boost::system::error_code& ec) {
+      if (ec) return finish(ErrorCode::kRequestTimedOut, "cancelled");
+      WaitForMarkerGone(b, topic, deadline, finish);
+    });
+  });
+}
 
 }  // namespace
 
@@ -111,12 +137,15 @@ void HandleDeleteTopics(const RequestContext& ctx, DeleteTopicsRequest req,
                 return t == nullptr || t->topic_id != topic_id;
               },
               deadline,
-              [finish](bool deleted) {
-                if (deleted) {
-                  finish(ErrorCode::kNone, "");
-                } else {
+              [b, topic_name, deadline, finish](bool deleted) {
+                if (!deleted) {
                   finish(ErrorCode::kRequestTimedOut, "Topic deletion did not finish in time.");
+                  return;
                 }
+                // The controller removes the marker last (as Kafka's does before it
+                // tells the brokers), so a CreateTopics right after this answer is
+                // not refused as "marked for deletion".
+                WaitForMarkerGone(b, topic_name, deadline, finish);
               });
         });
   }

@@ -1,7 +1,12 @@
 // Produce v3-7: validate, append as leader, answer with the base offset.
 // acks=0 gets no response (its place in the order is kept); acks=-1 behaves like
 // acks=1 until replication exists (ReplicaManager is the hook).
+#include <algorithm>
+#include <chrono>
+#include <memory>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "common/protocol/error_code.h"
 #include "daemon/broker/broker.h"
@@ -18,6 +23,7 @@ void HandleProduce(const RequestContext& ctx, ProduceRequest req,
   const int16_t version = ctx.header.api_version;
   const bool bad_acks = req.acks != 0 && req.acks != 1 && req.acks != -1;
   ProduceResponse resp;
+  std::vector<std::pair<log::TopicPartition, int64_t>> replicated;
   for (auto& topic : req.topic_data) {
     ProduceResponse::TopicProduceResponse tr;
     tr.name = topic.name;
@@ -48,6 +54,7 @@ void HandleProduce(const RequestContext& ctx, ProduceRequest req,
               info->leader_epoch);
           if (appended.ok()) {
             pr.base_offset = appended->first_offset;
+            replicated.emplace_back(tp, appended->last_offset);
           } else {
             const auto& s = appended.status();
             if (s.IsCorruption()) {
@@ -69,6 +76,23 @@ void HandleProduce(const RequestContext& ctx, ProduceRequest req,
   }
   if (req.acks == 0) {
     respond(std::nullopt);
+    return;
+  }
+  if (req.acks == -1 && !replicated.empty()) {
+    auto shared = std::make_shared<ProduceResponse>(std::move(resp));
+    broker.replicas().WaitForReplication(
+        replicated,
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(req.timeout_ms, 0)),
+        [shared, respond](bool timed_out) {
+          if (timed_out) {
+            for (auto& t : shared->responses) {
+              for (auto& p : t.partition_responses) {
+                if (p.error_code == 0) p.error_code = ToWire(ErrorCode::kRequestTimedOut);
+              }
+            }
+          }
+          respond(std::move(*shared));
+        });
     return;
   }
   respond(std::move(resp));
