@@ -45,8 +45,12 @@ fi
 
 JAVA=${JAVA:-/usr/bin/java}
 ZK_JARS=${ZK_JARS:-/usr/share/java/zookeeper.jar:/usr/share/java/slf4j-simple.jar}
-ZKBENCH=${ZKBENCH:-$REPO/bazel-bin/bench/zk/zkbench}
-ZK_SERVER=${ZK_SERVER:-$REPO/bazel-bin/daemon/zookeeper/zookeeper-server}
+# The optimised outputs, not bazel-bin: that symlink follows the last build's
+# configuration (a -c dbg or --config=asan build elsewhere would swap in
+# unoptimised binaries).
+BIN=$REPO/bazel-out/k8-opt/bin
+ZKBENCH=${ZKBENCH:-$BIN/bench/zk/zkbench}
+ZK_SERVER=${ZK_SERVER:-$BIN/daemon/zookeeper/zookeeper-server}
 PY=/usr/bin/python3
 READY_TIMEOUT=60     # s, launch -> first session
 BENCH_TIMEOUT=900    # s, one zkbench configuration (8 phases x 60 s + warm-up)
@@ -73,6 +77,11 @@ if [ -z "${SERVERS// /}" ]; then log "nothing to run"; exit 1; fi
 OUT=$(mktemp -d /tmp/zkbench-results.XXXXXX)
 RESULTS=$OUT/results.jsonl
 : > "$RESULTS"
+# Private copies: bazel-bin is a symlink that follows whatever configuration
+# the last build in this workspace used, so the binaries can vanish or change
+# under us while we measure.
+cp "$ZKBENCH" "$OUT/zkbench" || exit 1
+ZKBENCH=$OUT/zkbench
 
 # Servers and temp dirs still alive, for the trap.
 declare -A LIVE_PIDS=()
@@ -237,7 +246,6 @@ print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0)
 
 COMMIT=$(git -C "$REPO" log -1 --format='%h %cd' --date=format:'%Y-%m-%d %H:%M' 2>/dev/null)
 if [[ " $SERVERS " == *" ours "* ]]; then
-  # Run a private copy: others may rebuild bazel-bin while we measure.
   built=$(date -u -r "$ZK_SERVER" '+%H:%M:%S UTC')
   cp "$ZK_SERVER" "$OUT/zookeeper-server" || exit 1
   ZK_SERVER=$OUT/zookeeper-server
