@@ -1018,12 +1018,11 @@ Reply<Empty> SyncClient::Connect(std::chrono::milliseconds timeout) {
   if (!created.ok()) return Reply<Empty>{E(ErrorCode::kBadArguments), {}};
   client_ = std::move(created).value();
   client_->SetStateListener([this](KeeperState s) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      state_ = s;
-      cv_.notify_all();
-    }
+    // The owner's listener first, so it has seen a state before Connect() returns it.
     if (extra_listener_) extra_listener_(s);
+    std::lock_guard<std::mutex> lock(mu_);
+    state_ = s;
+    cv_.notify_all();
   });
   client_->Start();
   std::unique_lock<std::mutex> lock(mu_);

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/util/logging.h"
@@ -101,7 +102,8 @@ int main(int argc, char** argv) {
   // Expired) are printed like zkCli's default watcher does.
   std::atomic<zkshell::Shell*> printer{nullptr};
   zk::SyncClient client(opts);
-  client.SetStateListener([&printer](zk::KeeperState s) {
+  client.SetStateListener([&printer, first = true](zk::KeeperState s) mutable {
+    if (std::exchange(first, false)) return;  // the first connection: printed below
     zkshell::Shell* shell = printer.load();
     if (shell && s != zk::KeeperState::kClosed) {
       shell->PrintEvent(zk::WatchedEvent{static_cast<int32_t>(zk::EventType::kNone),
