@@ -15,7 +15,7 @@ APT_PACKAGES=(
   # test peers and test runners
   kcat python3-kafka python3-confluent-kafka python3-kazoo
   zookeeper libzookeeper-mt-dev openjdk-17-jre-headless
-  python3-pytest python3-pytest-timeout
+  python3-pytest python3-pytest-timeout python3-snappy python3-lz4 python3-zstandard
   nodejs npm procps
 )
 
