@@ -124,7 +124,7 @@ void DataTree::ApplyOne(const Txn& t, int64_t zxid, int64_t time, std::vector<Op
       n.mzxid = zxid;
       n.mtime = time;
       r.stat = StatOf(n);
-      Fire(t.path, event::kNodeDataChanged, true, false, events);
+      Fire(t.path, event::kNodeDataChanged, true, false, n.acl, events);
       break;
     }
     case op::kSetAcl: {
@@ -176,10 +176,12 @@ void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
     ephemerals_[t.ephemeral_owner].insert(t.path);
   }
   approx_size_ += t.path.size() + t.data.size();
+  std::shared_ptr<const AclList> acl = n.acl;
+  std::shared_ptr<const AclList> parent_acl = parent.acl;
   nodes_.emplace(t.path, std::move(n));
 
-  Fire(t.path, event::kNodeCreated, true, false, events);
-  Fire(parent_path, event::kNodeChildrenChanged, false, true, events);
+  Fire(t.path, event::kNodeCreated, true, false, acl, events);
+  Fire(parent_path, event::kNodeChildrenChanged, false, true, parent_acl, events);
 }
 
 bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
@@ -188,7 +190,9 @@ bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
   if (it == nodes_.end() || path == "/") return false;
   std::string parent_path(ParentOf(path));
   auto pit = nodes_.find(parent_path);
+  std::shared_ptr<const AclList> parent_acl;
   if (pit != nodes_.end()) {
+    parent_acl = pit->second.acl;
     pit->second.children.erase(std::string(NameOf(path)));
     pit->second.children_blob_valid = false;
     pit->second.children_blob.clear();
@@ -204,10 +208,11 @@ bool DataTree::DeleteNode(const std::string& path, int64_t zxid,
     }
   }
   approx_size_ -= path.size() + it->second.data.size();
+  std::shared_ptr<const AclList> acl = std::move(it->second.acl);
   nodes_.erase(it);
 
-  Fire(path, event::kNodeDeleted, true, true, events);
-  Fire(parent_path, event::kNodeChildrenChanged, false, true, events);
+  Fire(path, event::kNodeDeleted, true, true, acl, events);
+  Fire(parent_path, event::kNodeChildrenChanged, false, true, parent_acl, events);
   return true;
 }
 
@@ -305,7 +310,7 @@ void DataTree::TakeOneShot(WatchTable& table, WatcherIndex& index, const std::st
 }
 
 void DataTree::Fire(const std::string& path, int32_t type, bool data, bool child,
-                    std::vector<WatchEvent>* events) {
+                    const std::shared_ptr<const AclList>& acl, std::vector<WatchEvent>* events) {
   std::vector<uint64_t> watchers;
   if (data) TakeOneShot(data_watches_, watcher_data_paths_, path, &watchers);
   if (child) TakeOneShot(child_watches_, watcher_child_paths_, path, &watchers);
@@ -330,7 +335,7 @@ void DataTree::Fire(const std::string& path, int32_t type, bool data, bool child
   // Deterministic order, one event per watcher.
   std::sort(watchers.begin(), watchers.end());
   watchers.erase(std::unique(watchers.begin(), watchers.end()), watchers.end());
-  for (uint64_t w : watchers) events->push_back(WatchEvent{w, type, path});
+  for (uint64_t w : watchers) events->push_back(WatchEvent{w, type, path, acl});
 }
 
 void DataTree::ForEachNode(

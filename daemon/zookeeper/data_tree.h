@@ -129,7 +129,7 @@ class DataTree {
   // the event is NodeChildrenChanged) recursive watches on `path` and its
   // ancestors. Each watcher gets at most one event.
   void Fire(const std::string& path, int32_t type, bool data, bool child,
-            std::vector<WatchEvent>* events);
+            const std::shared_ptr<const AclList>& acl, std::vector<WatchEvent>* events);
   void TakeOneShot(WatchTable& table, WatcherIndex& index, const std::string& path,
                    std::vector<uint64_t>* out);
   static bool AddTo(WatchTable& table, WatcherIndex& index, const std::string& path,

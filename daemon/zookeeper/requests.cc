@@ -303,19 +303,21 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       std::vector<WatchEvent> events;
       for (const std::string& p : data) {
         const DataTree::Node* n = tree_.Find(p);
-        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p});
-        else if (n->mzxid > rel) events.push_back(WatchEvent{c.id(), event::kNodeDataChanged, p});
+        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p, nullptr});
+        else if (n->mzxid > rel)
+          events.push_back(WatchEvent{c.id(), event::kNodeDataChanged, p, n->acl});
         else tree_.AddDataWatch(p, c.id());
       }
       for (const std::string& p : exist) {
-        if (tree_.Find(p)) events.push_back(WatchEvent{c.id(), event::kNodeCreated, p});
+        if (const DataTree::Node* n = tree_.Find(p))
+          events.push_back(WatchEvent{c.id(), event::kNodeCreated, p, n->acl});
         else tree_.AddDataWatch(p, c.id());
       }
       for (const std::string& p : child) {
         const DataTree::Node* n = tree_.Find(p);
-        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p});
+        if (!n) events.push_back(WatchEvent{c.id(), event::kNodeDeleted, p, nullptr});
         else if (n->pzxid > rel)
-          events.push_back(WatchEvent{c.id(), event::kNodeChildrenChanged, p});
+          events.push_back(WatchEvent{c.id(), event::kNodeChildrenChanged, p, n->acl});
         else tree_.AddChildWatch(p, c.id());
       }
       for (const std::string& p : persistent) tree_.AddPersistentWatch(p, c.id(), false);
@@ -497,10 +499,17 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         rc = err::kNoAuth;
       } else {
         int32_t count = 0;
-        std::string prefix = path == "/" ? "/" : path + "/";
-        tree_.ForEachNode([&](const std::string& p, const DataTree::Node&) {
-          if (p.size() > prefix.size() && p.compare(0, prefix.size(), prefix) == 0) ++count;
-        });
+        std::vector<std::string> stack{ReadPath(path)};
+        while (!stack.empty()) {
+          std::string cur = std::move(stack.back());
+          stack.pop_back();
+          const DataTree::Node* node = tree_.Find(cur);
+          if (!node) continue;
+          for (const std::string& child : node->children) {
+            ++count;
+            stack.push_back(cur == "/" ? "/" + child : cur + "/" + child);
+          }
+        }
         body.Int(count);
       }
       Reply(c, xid, last, rc, &body, last);

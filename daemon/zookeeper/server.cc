@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "common/util/logging.h"
+#include "daemon/zookeeper/acl.h"
 #include "daemon/zookeeper/snapshot.h"
 #include "daemon/zookeeper/txn_log.h"
 
@@ -476,6 +477,8 @@ void ZkServer::DispatchEvents(const std::vector<WatchEvent>& events, int64_t zxi
   for (const WatchEvent& e : events) {
     auto it = conns_.find(e.watcher);
     if (it == conns_.end()) continue;
+    // ZooKeeper 3.8 delivers an event only to watchers that may read the node.
+    if (e.acl && !CheckAcl(*e.acl, perm::kRead, it->second->auth_)) continue;
     zk::jute::Writer w;
     w.Int(0);
     w.Int(-1);  // xid: notification

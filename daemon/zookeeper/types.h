@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -133,11 +134,14 @@ struct Stat {
   friend bool operator==(const Stat&, const Stat&) = default;
 };
 
-// One watch notification for one watcher (a connection id).
+// One watch notification for one watcher (a connection id). `acl` is the ACL
+// of the node the event is about: as ZooKeeper 3.8 does, the server delivers
+// the event only if the watcher may READ that node.
 struct WatchEvent {
   uint64_t watcher = 0;
   int32_t type = 0;
   std::string path;
+  std::shared_ptr<const AclList> acl;
 };
 
 inline const AclList& OpenAcl() {
