@@ -7,8 +7,9 @@
 // sess_cycle (+ sess_connect / eph_create / sess_close), watch_rtt.
 // Requests go round-robin over K sessions with at most `cap` outstanding in
 // total; latency is submit -> completion callback. Each phase is bounded by
-// its op count and a 60 s limit. Output: one JSON object per phase on stdout
-// (lines starting with '{'), then a human-readable table.
+// its op count and a 60 s limit. With --server-pid each phase also reports
+// the server's and zkbench's own CPU time per op. Output: one JSON object
+// per phase on stdout (lines starting with '{'), then a human-readable table.
 //
 // --wait-ready mode measures the time until the first successful
 // exists("/") on a new session: it polls TCP (every --poll-us, default 1 ms),
@@ -55,7 +56,7 @@ constexpr int64_t kConnectTimeoutNs = 10'000'000'000;
 
 // --resolve-every-poll: keep the C client's default host re-resolution.
 bool g_resolve_every_poll = false;
-// --server-pid: whose CPU time (utime + stime) to report per phase.
+// --server-pid: whose CPU time to report per phase (0: none).
 int g_server_pid = 0;
 
 int64_t MonoNs() {
@@ -74,7 +75,7 @@ int64_t RealNs() {
 // incl. the C client's). For the server, /proc/PID/stat's utime+stime
 // counts exited threads too but only in 10 ms ticks; the per-thread
 // /proc/PID/task/TID/schedstat is exact to the ns but forgets threads that
-// exit. CpuDelta uses the exact sum unless the ticks say clearly more.
+// exit. ServerCpuNs uses the exact sum unless the ticks say clearly more.
 struct CpuSnap {
   int64_t server_ticks_ns = -1;
   std::map<long, int64_t> server_threads_ns;  // tid -> time on CPU
