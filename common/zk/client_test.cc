@@ -404,10 +404,10 @@ TEST_CASE("requests time out while the server is away", "[zk][client]") {
 
 TEST_CASE("pings keep an idle session alive", "[zk][client]") {
   FakeServer server;
-  server.timeout_ms = 600;  // ping every 200 ms, drop after 400 ms of silence
+  server.timeout_ms = 1200;  // ping every 400 ms, drop after 800 ms of silence
   SyncClient client(Options(server.address()));
   REQUIRE(client.Connect(5s).ok());
-  REQUIRE(WaitFor([&] { return server.Pings() >= 3; }, 3s));
+  REQUIRE(WaitFor([&] { return server.Pings() >= 3; }, 5s));
   CHECK(server.Connects().size() == 1);
 }
 
