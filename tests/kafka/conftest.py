@@ -14,39 +14,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kafkalib  # noqa: E402  (also puts tests/, tests/broker, tests/zookeeper on sys.path)
 import testlib  # noqa: E402
 
-BASE_OVERRIDES = {
-    "num.partitions": "3",
-    "default.replication.factor": "1",
-    "offsets.topic.replication.factor": "1",
-    "auto.create.topics.enable": "true",
-}
-
-
-def start_cluster(procs, tmp, num_brokers=1, overrides=None, zk="ours"):
-    """A broker_cluster.Cluster with ZooKeeper ("ours" or "apache") and brokers started."""
-    import broker_cluster
-    c = broker_cluster.Cluster(procs, tmp)
-    if zk == "ours":
-        c.start_zookeeper()
-    else:
-        import zkharness
-        server = zkharness.ZkServer("apache", tmp / "apache-zk", tick_time=500)
-        server.start(procs, timeout=60)
-        c.zk_port = server.port
-        c.zk_server = server
-    merged = dict(BASE_OVERRIDES, **(overrides or {}))
-    for b in range(num_brokers):
-        c.start_broker(b, overrides=merged)
-    c.overrides = merged
-    return c
-
-
 @pytest.fixture(scope="module")
 def kafka_cluster(request, tmp_path_factory):
     kafkalib.skip_unless_built()
     procs = testlib.Processes()
     try:
-        yield start_cluster(procs, tmp_path_factory.mktemp("kafka"),
+        yield kafkalib.start_cluster(procs, tmp_path_factory.mktemp("kafka"),
                             getattr(request.module, "NUM_BROKERS", 1),
                             getattr(request.module, "BROKER_OVERRIDES", None))
     finally:

@@ -4,7 +4,8 @@ create/delete topics, Producer (acks=all) and an assign-based Consumer round-tri
 import pytest
 
 import testlib
-from kafkalib import consume_confluent, make_records, verify_exact
+from kafkalib import (assert_codec_on_disk, consume_confluent, librdkafka_codec_param,
+                      make_records, verify_exact)
 
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 PARTITIONS = 3
@@ -47,3 +48,17 @@ def test_confluent_roundtrip(kafka_cluster, codec):
         f.result(30)
     testlib.wait_for(lambda: topic not in admin.list_topics(timeout=10).topics, 15,
                      what=f"{topic} deleted")
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("codec", [librdkafka_codec_param(c) for c in CODECS[1:]])
+def test_confluent_batches_stored_with_codec(kafka_cluster, codec):
+    """The batches a compression.codec=<codec> Producer sent are stored compressed."""
+    from confluent_kafka import Producer
+    bs = kafka_cluster.bootstrap()
+    topic = f"ck-z-{codec}"
+    producer = Producer({"bootstrap.servers": bs, "compression.codec": codec, "linger.ms": 5})
+    for k, v, h in make_records(topic, 500):
+        producer.produce(topic, key=k, value=v, headers=h)
+    assert producer.flush(30) == 0
+    assert_codec_on_disk(kafka_cluster, topic, PARTITIONS, codec)

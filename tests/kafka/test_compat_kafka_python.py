@@ -6,7 +6,7 @@ import time
 import pytest
 
 import testlib
-from kafkalib import N_RECORDS, Rec, make_records, norm_headers, verify_exact
+from kafkalib import N_RECORDS, Rec, assert_codec_on_disk, make_records, norm_headers, verify_exact
 
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 PARTITIONS = 3
@@ -69,6 +69,7 @@ def test_kafka_python_roundtrip(kafka_cluster, admin, codec):
     finally:
         consumer.close()
     verify_exact(sent, got, marks=marks, placement=placement)
+    assert_codec_on_disk(kafka_cluster, topic, PARTITIONS, codec)
 
     admin.delete_topics([topic], timeout_ms=15000)
     testlib.wait_for(lambda: topic not in admin.list_topics(), 15, what=f"{topic} deleted")

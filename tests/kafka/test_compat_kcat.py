@@ -5,7 +5,8 @@ import zlib
 
 import pytest
 
-from kafkalib import N_RECORDS, kcat, make_records
+from kafkalib import (N_RECORDS, assert_codec_on_disk, kcat, librdkafka_codec_param,
+                      make_records)
 
 CODECS = ["none", "gzip", "snappy", "lz4", "zstd"]
 PARTITIONS = 3  # num.partitions of the fixture: kcat topics are auto-created
@@ -82,3 +83,15 @@ def test_kcat_roundtrip(kafka_cluster, codec):
         q = kcat("-b", bs, "-Q", "-t", f"{topic}:{p}:-1")
         assert q.returncode == 0, q.stderr
         assert int(q.stdout.decode().split()[-1]) == next_off[p]
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("codec", [librdkafka_codec_param(c) for c in CODECS[1:]])
+def test_kcat_batches_stored_with_codec(kafka_cluster, codec):
+    """The batches kcat -z <codec> produced are stored compressed with that codec."""
+    bs = kafka_cluster.bootstrap()
+    topic = f"kcat-z-{codec}"
+    lines = b"".join(k + b"\t" + v + b"\n" for k, v, _ in make_records(topic, 500))
+    r = kcat("-b", bs, "-P", "-t", topic, "-K", "\t", "-z", codec, input=lines)
+    assert r.returncode == 0, r.stderr
+    assert_codec_on_disk(kafka_cluster, topic, PARTITIONS, codec)

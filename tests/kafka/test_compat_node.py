@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 import testlib
-from kafkalib import (N_RECORDS, consume_confluent, make_records, node_available,
+from kafkalib import (N_RECORDS, assert_codec_on_disk, consume_confluent, make_records, node_available,
                       platformatic_available, run_node, verify_exact)
 
 PARTITIONS = 3
@@ -38,6 +38,7 @@ def roundtrip(cluster, script, topic, codec):
     sent = make_records(topic)
     got, marks = consume_confluent(bs, topic, PARTITIONS, len(sent))
     verify_exact(sent, got, marks=marks, batch_reports=reports)
+    assert_codec_on_disk(cluster, topic, PARTITIONS, codec)
     deleted = run_node(script, bs, [{"op": "delete", "topic": topic}, {"op": "list"}])
     assert topic not in deleted[1]
     from confluent_kafka.admin import AdminClient
