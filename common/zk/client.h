@@ -151,6 +151,17 @@ class Client : public std::enable_shared_from_this<Client> {
   // data nullopt is stored as null (zkCli `create /p` without data).
   void Create(std::string path, std::optional<std::string> data, CreateMode mode,
               Callback<CreateResult> cb, AclList acl = OpenAclUnsafe(), int64_t ttl_ms = 0);
+  // Shorthands for the common modes (open ACL).
+  void CreateEphemeral(std::string path, std::string data, Callback<CreateResult> cb) {
+    Create(std::move(path), std::move(data), CreateMode::kEphemeral, std::move(cb));
+  }
+  // `prefix` gets the parent's 10-digit sequence number appended.
+  void CreateSequential(std::string prefix, std::string data, bool ephemeral,
+                        Callback<CreateResult> cb) {
+    Create(std::move(prefix), std::move(data),
+           ephemeral ? CreateMode::kEphemeralSequential : CreateMode::kPersistentSequential,
+           std::move(cb));
+  }
   void Delete(std::string path, int32_t version, Callback<Empty> cb);
   // err is NoNode when the node is absent; a watcher is then armed for its creation.
   void Exists(std::string path, Watcher watcher, Callback<Stat> cb);
@@ -288,6 +299,14 @@ class SyncClient {
   Reply<CreateResult> Create(const std::string& path, const std::optional<std::string>& data,
                              CreateMode mode = CreateMode::kPersistent,
                              const AclList& acl = OpenAclUnsafe(), int64_t ttl_ms = 0);
+  Reply<CreateResult> CreateEphemeral(const std::string& path, const std::string& data) {
+    return Create(path, data, CreateMode::kEphemeral);
+  }
+  Reply<CreateResult> CreateSequential(const std::string& prefix, const std::string& data,
+                                       bool ephemeral = false) {
+    return Create(prefix, data,
+                  ephemeral ? CreateMode::kEphemeralSequential : CreateMode::kPersistentSequential);
+  }
   Reply<Empty> Delete(const std::string& path, int32_t version = -1);
   // ok with nullopt when the node does not exist.
   Reply<std::optional<Stat>> Exists(const std::string& path, Watcher watcher = {});

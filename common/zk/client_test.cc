@@ -285,6 +285,7 @@ TEST_CASE("requests, xids and chroot", "[zk][client]") {
   auto created = client.Create("/a", "x", CreateMode::kPersistent);
   REQUIRE(created.ok());
   CHECK(created.value.path == "/a");  // chroot stripped from the reply
+  CHECK(client.CreateSequential("/s-", "", true).ok());
   auto data = client.GetData("/");
   REQUIRE(data.ok());
   CHECK(data.value.data == "d");
@@ -293,9 +294,9 @@ TEST_CASE("requests, xids and chroot", "[zk][client]") {
   CHECK_FALSE(missing.value.has_value());
   CHECK(client.Sync("/").code() == ErrorCode::kUnimplemented);
   CHECK(client.GetData("bad").code() == ErrorCode::kBadArguments);
-  CHECK(server.Paths() == std::vector<std::string>{"/root/a", "/root", "/root/b"});
+  CHECK(server.Paths() == std::vector<std::string>{"/root/a", "/root/s-", "/root", "/root/b"});
   auto xids = server.Xids();
-  REQUIRE(xids.size() == 4);
+  REQUIRE(xids.size() == 5);
   for (size_t i = 1; i < xids.size(); ++i) CHECK(xids[i] == xids[i - 1] + 1);
   auto connects = server.Connects();
   REQUIRE(connects.size() == 1);
