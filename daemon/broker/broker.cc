@@ -80,30 +80,7 @@ util::Status Broker::Start() {
   if (auto s = CreateChrootIfNecessary(connect, conn_timeout); !s.ok()) {
     return s.WithContext("Timed out waiting for connection to ZooKeeper at " + connect);
   }
-  zk::ClientOptions zopts;
-  zopts.connect_string = connect;
-  zopts.session_timeout = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
-  auto client = zk::Client::Create(io_, zopts);
-  if (!client.ok()) return client.status().WithContext("zookeeper.connect");
-  zk_client_ = *client;
-  zk_client_->SetStateListener([this](zk::KeeperState state) {
-    switch (state) {
-      case zk::KeeperState::kSyncConnected:
-        if (!zk_connected_) Log().info("zookeeper session established");
-        zk_connected_ = true;
-        break;
-      case zk::KeeperState::kExpired:
-        Log().error("zookeeper session expired; shutting down (re-registration not supported)");
-        asio::post(io_, [this] { Stop(1); });
-        break;
-      case zk::KeeperState::kDisconnected:
-        Log().warn("zookeeper connection lost; reconnecting");
-        break;
-      default:
-        break;
-    }
-  });
-  zk_client_->Start();
+  UTIL_RETURN_IF_ERROR(ConnectZooKeeper());
   if (!RunUntil([this] { return zk_connected_; }, conn_timeout)) {
     return util::Status::Timeout("Timed out waiting for connection to ZooKeeper at " + connect +
                                  " within " +
@@ -147,6 +124,7 @@ util::Status Broker::Start() {
     ep.security_protocol = l.security_protocol.empty() ? "PLAINTEXT" : l.security_protocol;
     node.endpoints.push_back(ep);
   }
+  registration_ = node;
   RegisterBrokerOptions ropts;
   ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
   std::optional<util::Result<int64_t>> reg;
@@ -194,6 +172,82 @@ util::Status Broker::Start() {
   }
   ScheduleHousekeeping();
   return util::Status::OK();
+}
+
+util::Status Broker::ConnectZooKeeper() {
+  zk::ClientOptions zopts;
+  zopts.connect_string = config_.zookeeper.ToString();
+  zopts.session_timeout = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  auto client = zk::Client::Create(io_, zopts);
+  if (!client.ok()) return client.status().WithContext("zookeeper.connect");
+  if (zk_client_) zk_client_->Close({}, false);
+  zk_client_ = *client;
+  zk_connected_ = false;
+  const uint64_t generation = ++zk_generation_;
+  zk_client_->SetStateListener([this, generation](zk::KeeperState state) {
+    if (generation != zk_generation_) return;  // a replaced session
+    switch (state) {
+      case zk::KeeperState::kSyncConnected:
+        if (!zk_connected_) Log().info("zookeeper session established");
+        zk_connected_ = true;
+        break;
+      case zk::KeeperState::kExpired:
+        Log().warn("zookeeper session expired; starting a new session");
+        asio::post(io_, [this] { OnSessionExpired(); });
+        break;
+      case zk::KeeperState::kDisconnected:
+        Log().warn("zookeeper connection lost; reconnecting");
+        break;
+      default:
+        break;
+    }
+  });
+  zk_client_->Start();
+  return util::Status::OK();
+}
+
+void Broker::OnSessionExpired() {
+  if (stopping_) return;
+  for (auto& w : watches_) w.Cancel();
+  watches_.clear();
+  watched_topics_.clear();
+  if (auto s = ConnectZooKeeper(); !s.ok()) {
+    Log().error("cannot create a new zookeeper session: {}", s.ToString());
+    Stop(1);
+    return;
+  }
+  kafka_zk_ = std::make_unique<KafkaZk>(io_, zk_client_);
+  controller_->ResetSession(*kafka_zk_);
+  RegisterAgain(0);
+}
+
+void Broker::RegisterAgain(int attempt) {
+  if (stopping_) return;
+  RegisterBrokerOptions ropts;
+  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  const uint64_t generation = zk_generation_;
+  registration_.timestamp_ms = NowMs();
+  kafka_zk_->RegisterBroker(registration_, ropts,
+                            [this, generation, attempt](util::Result<int64_t> r) {
+    if (stopping_ || generation != zk_generation_) return;
+    if (!r.ok()) {
+      if (attempt < 5) {
+        Log().warn("re-registering broker {} failed ({}); retrying", config_.broker_id,
+                   r.status().ToString());
+        auto timer = std::make_shared<asio::steady_timer>(io_, 1s);
+        timer->async_wait([this, timer, attempt](const boost::system::error_code& ec) {
+          if (!ec) RegisterAgain(attempt + 1);
+        });
+        return;
+      }
+      Log().error("re-registering broker {} failed: {}", config_.broker_id,
+                  r.status().ToString());
+      Stop(1);
+      return;
+    }
+    Log().info("re-registered broker {} (epoch {})", config_.broker_id, *r);
+    WatchMetadata();
+  });
 }
 
 void Broker::WatchMetadata() {

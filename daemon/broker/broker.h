@@ -84,6 +84,12 @@ class Broker {
   void RemoveTopic(const std::string& name);
   void ReadPartitionStates(const std::string& name, const std::string& topic_id);
   void ScheduleHousekeeping();
+  // ZooKeeper session handling: the first connect, and after an expiry a new
+  // session, a new registration and fresh watches (as Kafka's KafkaZkClient
+  // re-registers on session re-establishment).
+  util::Status ConnectZooKeeper();
+  void OnSessionExpired();
+  void RegisterAgain(int attempt);
 
   boost::asio::io_context& io_;
   BrokerConfig config_;
@@ -94,6 +100,8 @@ class Broker {
   std::unique_ptr<KafkaZk> kafka_zk_;
   std::unique_ptr<Controller> controller_;
   std::vector<ZkWatch> watches_;
+  zkdata::BrokerIdZNode registration_;
+  uint64_t zk_generation_ = 0;  // bumps with every new session
   boost::asio::steady_timer housekeeping_timer_;
   boost::asio::steady_timer stop_timer_;
 

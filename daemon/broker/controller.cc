@@ -43,7 +43,7 @@ constexpr int64_t kProducerIdBlockSize = 1000;
 }  // namespace
 
 Controller::Controller(int32_t broker_id, KafkaZk& zk, MetadataCache& cache, ApplyTopic apply)
-    : broker_id_(broker_id), zk_(zk), cache_(cache), apply_(std::move(apply)) {}
+    : broker_id_(broker_id), zk_(&zk), cache_(cache), apply_(std::move(apply)) {}
 
 void Controller::WriteStates(const std::string& topic,
                              std::map<int32_t, std::vector<int32_t>> partitions,
@@ -55,7 +55,7 @@ void Controller::WriteStates(const std::string& topic,
     state.leader_epoch = 0;
     state.isr = replicas;
     state.controller_epoch = controller_epoch_;
-    zk_.CreatePartitionState(topic, p, state, kMatchAnyVersion,
+    zk_->CreatePartitionState(topic, p, state, kMatchAnyVersion,
                              [barrier](util::Result<int32_t> r) {
                                // A state left by a racing writer is as good as ours.
                                barrier->Arrive(r.ok() || r.status().IsAlreadyExists()
@@ -69,7 +69,7 @@ void Controller::CreateTopic(NewTopic topic, ZkCallback<std::string> done) {
   auto assignment = topic.assignment;
   auto name = topic.name;
   auto configs = topic.configs;
-  zk_.CreateTopic(
+  zk_->CreateTopic(
       name, assignment, configs,
       [this, name, assignment, configs, done = std::move(done)](util::Result<std::string> id) {
         if (!id.ok()) return done(id.status());
@@ -90,7 +90,7 @@ void Controller::CreateTopic(NewTopic topic, ZkCallback<std::string> done) {
 void Controller::AddPartitions(std::string topic,
                                std::map<int32_t, std::vector<int32_t>> new_partitions,
                                ZkStatusCallback done) {
-  zk_.GetTopicAssignment(topic, [this, topic, new_partitions,
+  zk_->GetTopicAssignment(topic, [this, topic, new_partitions,
                                  done = std::move(done)](util::Result<zkdata::TopicZNode> r) {
     if (!r.ok()) return done(r.status());
     zkdata::TopicZNode znode = std::move(*r);
@@ -101,7 +101,7 @@ void Controller::AddPartitions(std::string topic,
       znode.partitions[p].replicas = replicas;
     }
     // Adapter: KafkaZk has no "set assignment" yet; write the znode directly.
-    zk_.client().SetData(
+    zk_->client().SetData(
         zkdata::TopicZNode::Path(topic), znode.Encode(), kMatchAnyVersion,
         [this, topic, znode, new_partitions, done](zk::Reply<zk::Stat> reply) {
           if (!reply.ok()) return done(zk::ToStatus(reply.err, zkdata::TopicZNode::Path(topic)));
@@ -137,7 +137,7 @@ void Controller::OnControllerChange(std::optional<int32_t> controller) {
 void Controller::Elect() {
   if (electing_) return;
   electing_ = true;
-  zk_.TryElectController(broker_id_, [this](util::Result<ControllerElection> r) {
+  zk_->TryElectController(broker_id_, [this](util::Result<ControllerElection> r) {
     electing_ = false;
     if (stopped_) return;
     if (!r.ok()) {
@@ -162,7 +162,7 @@ void Controller::WatchDeletions() {
   auto watcher = [this, gen](const zk::WatchedEvent&) {
     if (!stopped_ && active_ && gen == deletion_watch_generation_) WatchDeletions();
   };
-  zk_.client().GetChildren(
+  zk_->client().GetChildren(
       zkdata::DeleteTopicsZNode::Path(), watcher,
       [this, gen](zk::Reply<zk::ChildrenResult> reply) {
         if (stopped_ || !active_ || gen != deletion_watch_generation_) return;
@@ -175,7 +175,7 @@ void Controller::WatchDeletions() {
           if (deleting_.count(topic)) continue;
           deleting_.insert(topic);
           Log().info("[{}] deleting topic", topic);
-          zk_.DeleteTopicZNodes(topic, [this, topic](util::Status s) {
+          zk_->DeleteTopicZNodes(topic, [this, topic](util::Status s) {
             deleting_.erase(topic);
             if (!s.ok()) Log().warn("[{}] deleting topic znodes failed: {}", topic, s.ToString());
           });
@@ -221,7 +221,7 @@ void Controller::FetchProducerIdBlock(int attempt) {
     }
   };
   const std::string path = zkdata::ProducerIdBlockZNode::Path();
-  zk_.client().GetData(path, {}, [this, attempt, path, fail, granted](zk::Reply<zk::DataResult> r) {
+  zk_->client().GetData(path, {}, [this, attempt, path, fail, granted](zk::Reply<zk::DataResult> r) {
     if (!r.ok() && r.code() != zk::ErrorCode::kNoNode) {
       return fail(zk::ToStatus(r.err, path));
     }
@@ -257,13 +257,13 @@ void Controller::FetchProducerIdBlock(int attempt) {
       fail(s);
     };
     if (version < 0) {
-      zk_.client().Create(path, block.dump(), zk::CreateMode::kPersistent,
+      zk_->client().Create(path, block.dump(), zk::CreateMode::kPersistent,
                           [start, granted, retry, path](zk::Reply<zk::CreateResult> c) {
                             if (c.ok()) return granted(start);
                             retry(zk::ToStatus(c.err, path));
                           });
     } else {
-      zk_.client().SetData(path, block.dump(), version,
+      zk_->client().SetData(path, block.dump(), version,
                            [start, granted, retry, path](zk::Reply<zk::Stat> c) {
                              if (c.ok()) return granted(start);
                              retry(zk::ToStatus(c.err, path));

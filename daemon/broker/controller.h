@@ -59,6 +59,15 @@ class Controller {
   void AllocateProducerId(ZkCallback<int64_t> done);
 
   void Stop() { stopped_ = true; }
+  // A new ZooKeeper session (the old one expired): we are no longer controller
+  // until elected again through the new session.
+  void ResetSession(KafkaZk& zk) {
+    zk_ = &zk;
+    active_ = false;
+    electing_ = false;
+    ++deletion_watch_generation_;
+    deleting_.clear();
+  }
 
  private:
   void Elect();
@@ -68,7 +77,7 @@ class Controller {
   void FetchProducerIdBlock(int attempt);
 
   int32_t broker_id_;
-  KafkaZk& zk_;
+  KafkaZk* zk_;
   MetadataCache& cache_;
   ApplyTopic apply_;
   bool active_ = false;

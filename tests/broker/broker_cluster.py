@@ -15,16 +15,21 @@ import testlib
 
 
 def find_binary(label_path):
-    """testlib.binary(), falling back to bazel-out/<config>/bin when bazel-bin points
-    at another configuration (someone built with -c dbg meanwhile)."""
+    """The most recently built copy of a binary among bazel-bin and the
+    bazel-out/<config>/bin trees: bazel-bin follows whichever configuration
+    someone built last (e.g. -c dbg), which may hold a stale copy or none."""
+    candidates = []
     try:
-        return testlib.binary(label_path)
+        candidates.append(testlib.binary(label_path))
     except FileNotFoundError:
-        for cfg in ("k8-fastbuild", "k8-opt", "k8-dbg"):
-            path = os.path.join(testlib.REPO, "bazel-out", cfg, "bin", label_path)
-            if os.access(path, os.X_OK):
-                return path
-        raise
+        pass
+    for cfg in ("k8-fastbuild", "k8-opt", "k8-dbg"):
+        path = os.path.join(testlib.REPO, "bazel-out", cfg, "bin", label_path)
+        if os.access(path, os.X_OK):
+            candidates.append(path)
+    if not candidates:
+        return testlib.binary(label_path)  # raises with testlib's message
+    return max(candidates, key=os.path.getmtime)
 
 
 class Cluster:

@@ -300,3 +300,28 @@ def test_three_brokers_replicated_topic(cluster):
         return not any(os.path.exists(os.path.join(cluster.brokers[b]["logdir"], f"r3-{p}"))
                        for b in range(3) for p in range(3))
     testlib.wait_for(logs_gone, 15, what="logs deleted on every broker")
+
+
+@pytest.mark.timeout(90)
+def test_expired_zookeeper_session_is_replaced_and_broker_re_registers(cluster):
+    from kazoo.client import KazooClient
+    info = cluster.start_broker(0, overrides={"zookeeper.session.timeout.ms": "2000"})
+    bs = cluster.bootstrap()
+    assert kcat("-b", bs, "-P", "-t", "exp", input=b"one\n").returncode == 0
+    zk = KazooClient(hosts=f"127.0.0.1:{cluster.zk_port}")
+    zk.start(timeout=10)
+    try:
+        os.kill(info["proc"].pid, signal.SIGSTOP)
+        try:
+            testlib.wait_for(lambda: not zk.exists("/kafka/brokers/ids/0"), 20,
+                             what="session expiry")
+        finally:
+            os.kill(info["proc"].pid, signal.SIGCONT)
+        testlib.wait_for(lambda: zk.exists("/kafka/brokers/ids/0"), 20, what="re-registration")
+    finally:
+        zk.stop()
+        zk.close()
+    assert info["proc"].poll() is None
+    assert kcat("-b", bs, "-P", "-t", "exp", input=b"two\n").returncode == 0
+    r = kcat("-b", bs, "-C", "-t", "exp", "-o", "beginning", "-e")
+    assert r.stdout.decode().split() == ["one", "two"]
