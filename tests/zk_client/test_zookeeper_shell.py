@@ -25,6 +25,16 @@ def result(proc):
     return out.split(PREAMBLE_END, 1)[1]
 
 
+NOISE = ("Connecting to ", "WATCHER::", "WatchedEvent state:", "Welcome to ZooKeeper!",
+         "JLine support is")
+
+
+def result_lines(stdout):
+    """Output lines without the connection chatter. zkCli's watcher thread prints
+    concurrently with the command, so its lines can land anywhere."""
+    return [l for l in stdout.split("\n") if l and not l.startswith(NOISE)]
+
+
 def zkcli(address, *args):
     p = subprocess.run(["timeout", "60", ZKCLI, "-server", address, *args], capture_output=True,
                        text=True, timeout=70)
@@ -141,9 +151,47 @@ def test_same_output_as_zkcli(apache_zk):
         ours = shell(a, *args)
         theirs = zkcli(a, *args)
         assert ours.returncode == theirs.returncode == 0
-        assert result(ours) == result(theirs), args
+        assert result_lines(ours.stdout) == result_lines(theirs.stdout), args
     ours, theirs = shell(a, "get", "/cmp/none"), zkcli(a, "get", "/cmp/none")
     assert ours.returncode == theirs.returncode == 1
     assert "Node does not exist: /cmp/none" in ours.stderr
     assert "Node does not exist: /cmp/none" in theirs.stderr
     assert shell(a, "deleteall", "/cmp").returncode == 0
+
+
+@pytest.mark.timeout(60)
+def test_interactive_watch_is_printed(apache_zk, procs):
+    import queue
+    import threading
+    a = apache_zk.address
+    assert shell(a, "create", "/shw", "v").returncode == 0
+    exe = testlib.binary("tools/zookeeper_shell/zookeeper-shell")
+    p = subprocess.Popen([exe, a], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, text=True, bufsize=1, start_new_session=True)
+    procs.procs.append(p)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(l.rstrip("\n")) for l in p.stdout],
+                     daemon=True).start()
+
+    def wait_line(want, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line == want:
+                return
+        raise AssertionError(f"no line {want!r} within {timeout}s")
+
+    wait_line("WatchedEvent state:SyncConnected type:None path:null")
+    p.stdin.write("get -w /shw\n")
+    p.stdin.flush()
+    wait_line("v")
+    assert shell(a, "set", "/shw", "v2").returncode == 0
+    wait_line("WatchedEvent state:SyncConnected type:NodeDataChanged path:/shw")
+    p.stdin.write("quit\n")
+    p.stdin.flush()
+    wait_line("WatchedEvent state:Closed type:None path:null")
+    assert p.wait(timeout=10) == 0
+    assert shell(a, "delete", "/shw").returncode == 0
