@@ -94,6 +94,10 @@ class FakeServer {
     std::lock_guard<std::mutex> lock(mu_);
     return xids_;
   }
+  std::vector<std::string> Auths() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return auths_;
+  }
   int Pings() {
     std::lock_guard<std::mutex> lock(mu_);
     return pings_;
@@ -201,6 +205,13 @@ class FakeServer {
           SendLocked(fd, EncodeFrame(ReplyHeader{hdr.xid, zxid_, E(ErrorCode::kNoNode)}));
           break;
         }
+        case OpCode::kAuth: {
+          AuthPacket a;
+          AuthPacket::Read(r, &a);
+          auths_.push_back(a.scheme + " " + a.auth.value_or(""));
+          SendLocked(fd, EncodeFrame(ReplyHeader{kAuthXid, 0, 0}));
+          break;
+        }
         case OpCode::kCloseSession:
           SendLocked(fd, EncodeFrame(ReplyHeader{hdr.xid, zxid_, 0}));
           ::shutdown(fd, SHUT_RDWR);
@@ -232,6 +243,7 @@ class FakeServer {
   std::vector<SetWatches> set_watches_;
   std::vector<std::string> paths_;
   std::vector<int32_t> xids_;
+  std::vector<std::string> auths_;
   int pings_ = 0;
 };
 
@@ -422,4 +434,22 @@ TEST_CASE("connect fails in bounded time without a server", "[zk][client]") {
   auto t0 = std::chrono::steady_clock::now();
   CHECK(client.Connect(500ms).code() == ErrorCode::kConnectionLoss);
   CHECK(std::chrono::steady_clock::now() - t0 < 2s);
+}
+
+TEST_CASE("credentials are re-sent on reconnect, also when added while disconnected",
+          "[zk][client]") {
+  FakeServer server;
+  SyncClient client(Options(server.address(), 5s));
+  REQUIRE(client.Connect(5s).ok());
+  REQUIRE(client.AddAuth("digest", "a:1").ok());
+  server.refuse = true;
+  server.DropAll();
+  REQUIRE(WaitFor([&] { return client.state() == KeeperState::kDisconnected; }));
+  std::atomic<int32_t> deferred{1};
+  client.client()->AddAuth("digest", "b:2", [&](Reply<Empty> r) { deferred = r.err; });
+  server.refuse = false;
+  REQUIRE(WaitFor([&] { return deferred.load() != 1; }));
+  CHECK(deferred.load() == 0);
+  CHECK(server.Auths() == std::vector<std::string>{"digest a:1", "digest a:1", "digest b:2"});
+  CHECK(client.GetData("/").ok());
 }
