@@ -136,6 +136,9 @@ util::Result<Client::MetadataResponse> Client::Metadata(
       continue;
     }
     metadata_ = *resp;
+    Log()->debug("metadata from {}: {} broker(s), controller {}, {} topic(s)",
+                 conn->address().ToString(), metadata_.brokers.size(), metadata_.controller_id,
+                 metadata_.topics.size());
     // Old brokers (v0) have no controller: use any broker.
     if (metadata_.controller_id < 0 && !metadata_.brokers.empty()) {
       metadata_.controller_id = metadata_.brokers.front().node_id;
@@ -201,7 +204,8 @@ util::Result<Connection*> Client::Broker(int32_t id) {
 }
 
 util::Result<Connection*> Client::Controller() {
-  if (metadata_.controller_id < 0) {
+  // Unknown or not a listed broker (librdkafka's mock says 0): any broker will do.
+  if (metadata_.controller_id < 0 || !FindBroker(metadata_.controller_id)) {
     if (bootstrap_ && bootstrap_->is_open()) return bootstrap_.get();
     return util::Status::Unavailable("no controller known");
   }

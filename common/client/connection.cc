@@ -108,13 +108,21 @@ util::Status Connection::Negotiate(Ms timeout) {
     auto resp = pr::Decode<pr::ApiVersionsResponse>(r, v);
     if (!resp.ok() || resp->error_code == static_cast<int16_t>(pr::ErrorCode::kUnsupportedVersion)) {
       // Error 35 comes with a v0 body listing the versions the broker knows.
+      // Some peers (librdkafka's mock) send a list we cannot read; then v0,
+      // which every broker answers.
       pr::Reader r0(rest.substr(body_at));
       auto v0 = pr::Decode<pr::ApiVersionsResponse>(r0, 0);
-      if (!v0.ok()) return Fail(resp.ok() ? v0.status() : resp.status());
+      pr::Reader re(rest.substr(body_at));
+      const int16_t error = re.Int16();
+      if (!v0.ok() && (!re.ok() || error != static_cast<int16_t>(pr::ErrorCode::kUnsupportedVersion))) {
+        return Fail(resp.ok() ? v0.status() : resp.status());
+      }
       int16_t next = 0;
-      for (const auto& k : v0->api_keys) {
-        if (k.api_key == static_cast<int16_t>(pr::ApiKey::kApiVersions)) {
-          next = std::min<int16_t>(k.max_version, v - 1);
+      if (v0.ok()) {
+        for (const auto& k : v0->api_keys) {
+          if (k.api_key == static_cast<int16_t>(pr::ApiKey::kApiVersions)) {
+            next = std::min<int16_t>(k.max_version, v - 1);
+          }
         }
       }
       if (next < 0) next = 0;
