@@ -3,6 +3,8 @@
 // Exit codes: 0 after a clean stop (SIGTERM/SIGINT), 1 when start-up fails (bad
 // config, log.dirs locked by another process, ZooKeeper unreachable) or the
 // ZooKeeper session is lost, 2 on bad arguments.
+#include <malloc.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -16,6 +18,11 @@
 int main(int argc, char** argv) {
   using namespace kafka::broker;
   util::logging::Init("info");
+  // Request frames and record buffers are often above glibc's default 128 KiB mmap
+  // threshold: each would be a fresh mmap (page faults, zeroing) and munmap.
+  // Keep them on the heap and let it hold on to freed memory.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
   std::signal(SIGPIPE, SIG_IGN);
   auto args = ParseCommandLine(argc, argv);
   if (!args.ok()) {

@@ -6,6 +6,32 @@ namespace kafka::broker {
 
 using protocol::ErrorCode;
 
+namespace {
+
+// Walks the records of an uncompressed batch without materialising them: each
+// record is a zigzag varint length plus that many bytes; the count must match and
+// the records must fill the batch exactly. (Compressed batches are decoded.)
+bool RecordsFramingOk(std::string_view batch, int32_t count) {
+  size_t pos = protocol::kBatchHeaderSize;
+  for (int32_t i = 0; i < count; ++i) {
+    uint64_t raw = 0;
+    int shift = 0;
+    while (true) {
+      if (pos >= batch.size() || shift > 28) return false;
+      const uint8_t b = static_cast<uint8_t>(batch[pos++]);
+      raw |= static_cast<uint64_t>(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+      shift += 7;
+    }
+    const int64_t len = static_cast<int64_t>((raw >> 1) ^ (~(raw & 1) + 1));
+    if (len <= 0 || static_cast<uint64_t>(len) > batch.size() - pos) return false;
+    pos += static_cast<size_t>(len);
+  }
+  return pos == batch.size();
+}
+
+}  // namespace
+
 ErrorCode ValidateProducedRecords(std::string_view records, int16_t produce_version,
                                   int64_t max_message_bytes) {
   if (records.empty()) return ErrorCode::kCorruptMessage;
@@ -22,6 +48,13 @@ ErrorCode ValidateProducedRecords(std::string_view records, int16_t produce_vers
     if (header->is_control()) return ErrorCode::kInvalidRecord;
     if (header->records_count <= 0 || header->last_offset_delta != header->records_count - 1) {
       return ErrorCode::kInvalidRecord;
+    }
+    if (codec == 0) {
+      if (!protocol::VerifyBatch(batch).ok() ||
+          !RecordsFramingOk(batch, header->records_count)) {
+        return ErrorCode::kCorruptMessage;
+      }
+      continue;
     }
     auto decoded = protocol::DecodeBatch(batch);
     if (!decoded.ok()) return ErrorCode::kCorruptMessage;

@@ -65,3 +65,15 @@ TEST_CASE("unknown codec and record count mismatch are refused", "[broker]") {
   for (int i = 0; i < 4; ++i) c[kBatchCrcOffset + i] = static_cast<char>(crc >> (24 - 8 * i));
   CHECK(ValidateProducedRecords(c, 7, 1 << 20) != ErrorCode::kNone);
 }
+
+TEST_CASE("uncompressed records must fill the batch exactly", "[broker]") {
+  std::string c = Batch();
+  // recordsCount 3 -> 4 and lastOffsetDelta 2 -> 3, CRC fixed: the framing walk fails.
+  c[60] = 4;
+  c[26] = 3;
+  uint32_t crc = ComputeBatchCrc(c);
+  for (int i = 0; i < 4; ++i) c[kBatchCrcOffset + i] = static_cast<char>(crc >> (24 - 8 * i));
+  CHECK(ValidateProducedRecords(c, 7, 1 << 20) == ErrorCode::kCorruptMessage);
+  // And a compressed batch still passes after its records are decoded.
+  CHECK(ValidateProducedRecords(Batch(Compression::kSnappy), 7, 1 << 20) == ErrorCode::kNone);
+}
