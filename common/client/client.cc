@@ -477,7 +477,7 @@ util::Result<std::map<int32_t, int64_t>> Client::ListOffsets(
 }
 
 util::Status DecodeFetchedRecords(std::string_view blob, int32_t partition, int64_t fetch_offset,
-                                  FetchedPartition* out) {
+                                  FetchedPartition* out, bool skip_bad_batches) {
   size_t partial = 0;
   auto batches = pr::SplitBatches(blob, &partial);
   if (!batches.ok()) return batches.status();
@@ -489,7 +489,13 @@ util::Status DecodeFetchedRecords(std::string_view blob, int32_t partition, int6
     out->next_offset = std::max(out->next_offset, hdr->last_offset() + 1);
     if (hdr->is_control()) continue;
     auto batch = pr::DecodeBatch(b);
-    if (!batch.ok()) return batch.status();
+    if (!batch.ok()) {
+      if (!skip_bad_batches) return batch.status();
+      Log()->error("skipping batch at offset {} of partition {}: {}", hdr->base_offset, partition,
+                   batch.status().message());
+      ++out->skipped_batches;
+      continue;
+    }
     for (auto& r : batch->records) {
       const int64_t offset = hdr->base_offset + r.offset_delta;
       if (offset < fetch_offset) continue;
@@ -510,7 +516,7 @@ util::Status DecodeFetchedRecords(std::string_view blob, int32_t partition, int6
 
 util::Result<std::map<int32_t, FetchedPartition>> Client::Fetch(
     const std::string& topic, const std::map<int32_t, int64_t>& offsets, int32_t max_wait_ms,
-    int32_t partition_max_bytes, int8_t isolation_level) {
+    int32_t partition_max_bytes, int8_t isolation_level, bool skip_bad_batches) {
   std::map<int32_t, FetchedPartition> out;
   std::map<int32_t, std::vector<int32_t>> by_leader;
   for (const auto& [p, off] : offsets) by_leader[LeaderOf(topic, p)].push_back(p);
@@ -564,7 +570,7 @@ util::Result<std::map<int32_t, FetchedPartition>> Client::Fetch(
         fp.next_offset = offsets.at(rp.partition_index);
         if (rp.error_code != 0 || !rp.records) continue;
         auto st = DecodeFetchedRecords(*rp.records, rp.partition_index,
-                                       offsets.at(rp.partition_index), &fp);
+                                       offsets.at(rp.partition_index), &fp, skip_bad_batches);
         if (!st.ok()) return util::Status::Corruption("partition " + std::to_string(rp.partition_index) + ": " + st.message());
       }
     }

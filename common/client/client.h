@@ -68,6 +68,7 @@ struct FetchedPartition {
   int64_t high_watermark = -1;
   int64_t next_offset = -1;  // where the next fetch starts
   bool too_small = false;    // only a partial batch came back: raise max bytes
+  int64_t skipped_batches = 0;  // undecodable batches passed over (skip_bad_batches)
   std::vector<ConsumedRecord> records;
 };
 
@@ -122,7 +123,7 @@ class Client {
   // cannot be reached come back with an error code, not a failure.
   util::Result<std::map<int32_t, FetchedPartition>> Fetch(
       const std::string& topic, const std::map<int32_t, int64_t>& offsets, int32_t max_wait_ms,
-      int32_t partition_max_bytes, int8_t isolation_level);
+      int32_t partition_max_bytes, int8_t isolation_level, bool skip_bad_batches = false);
 
   const ClientOptions& options() const { return opts_; }
 
@@ -137,8 +138,10 @@ class Client {
 };
 
 // Decodes a Fetch records blob: skips control batches and records below
-// `fetch_offset`, tolerates a partial trailing batch.
+// `fetch_offset`, tolerates a partial trailing batch. With `skip_bad_batches`
+// a batch that fails its CRC or does not decode is passed over (and counted)
+// instead of failing the whole answer.
 util::Status DecodeFetchedRecords(std::string_view blob, int32_t partition, int64_t fetch_offset,
-                                  FetchedPartition* out);
+                                  FetchedPartition* out, bool skip_bad_batches = false);
 
 }  // namespace kafka::client

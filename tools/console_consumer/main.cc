@@ -1,0 +1,277 @@
+// kafka-console-consumer: prints a topic's records to stdout with the options
+// and output of Kafka's kafka-console-consumer.sh, reading partitions directly
+// (no consumer group). "Processed a total of N messages" goes to stderr at exit.
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/cli/options.h"
+#include "common/client/client.h"
+#include "common/client/tool_support.h"
+#include "common/protocol/error_code.h"
+#include "common/util/logging.h"
+#include "tools/console_consumer/formatter.h"
+
+namespace {
+
+namespace pr = kafka::protocol;
+namespace po = cli::po;
+using Clock = std::chrono::steady_clock;
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop = true; }
+
+long g_processed = 0;
+
+int Finish(int code) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "Processed a total of %ld messages\n", g_processed);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  util::logging::Init("warn");
+  cli::Options opts("kafka-console-consumer.sh",
+                    "This tool helps to read data from Kafka topics and outputs it to standard output.");
+  opts.Add()
+      ("bootstrap-server", po::value<std::string>()->value_name("server to connect to"),
+       "REQUIRED: The server(s) to connect to.")
+      ("consumer-property", po::value<std::vector<std::string>>()->value_name("consumer_prop"),
+       "A mechanism to pass user-defined properties in the form key=value to the consumer.")
+      ("consumer.config", po::value<std::string>()->value_name("config file"),
+       "Consumer config properties file. Note that [consumer-property] takes precedence over this config.")
+      ("formatter", po::value<std::string>()->value_name("class"),
+       "The name of a class to use for formatting kafka messages for display. (default: "
+       "kafka.tools.DefaultMessageFormatter)")
+      ("from-beginning", "If the consumer does not already have an established offset to consume "
+       "from, start with the earliest message present in the log rather than the latest message.")
+      ("group", po::value<std::string>()->value_name("consumer group id"),
+       "The consumer group id of the consumer.")
+      ("help", "Print usage information.")
+      ("isolation-level", po::value<std::string>(),
+       "Set to read_committed in order to filter out transactional messages which are not "
+       "committed. Set to read_uncommitted to read all messages. (default: read_uncommitted)")
+      ("max-messages", po::value<long>()->value_name("num_messages"),
+       "The maximum number of messages to consume before exiting. If not set, consumption is continual.")
+      ("offset", po::value<std::string>()->value_name("consume offset"),
+       "The offset to consume from (a non-negative number), or 'earliest' which means from "
+       "beginning, or 'latest' which means from end (default: latest)")
+      ("partition", po::value<int>()->value_name("partition"),
+       "The partition to consume from. Consumption starts from the end of the partition unless "
+       "'--offset' is specified.")
+      ("property", po::value<std::vector<std::string>>()->value_name("prop"),
+       "The properties to initialize the message formatter. Default properties include:\n"
+       " print.timestamp=true|false\n print.key=true|false\n print.offset=true|false\n"
+       " print.partition=true|false\n print.headers=true|false\n print.value=true|false\n"
+       " key.separator=<key.separator>\n line.separator=<line.separator>\n"
+       " headers.separator=<line.separator>\n null.literal=<null.literal>")
+      ("skip-message-on-error", "If there is an error when processing a message, skip it instead of halt.")
+      ("timeout-ms", po::value<long>()->value_name("timeout_ms"),
+       "If specified, exit if no message is available for consumption for the specified interval.")
+      ("topic", po::value<std::string>()->value_name("topic"), "The topic to consume on.")
+      ("version", "Display Kafka version.");
+  if (auto err = opts.Parse(argc, argv)) return opts.Fail(err->message);
+  if (opts.Has("help")) {
+    opts.PrintUsage(std::cout);
+    return 0;
+  }
+  if (opts.Has("version")) {
+    std::printf("3.4.0 (kafka-cpp)\n");
+    return 0;
+  }
+  if (!opts.Has("bootstrap-server")) return opts.Fail("Missing required argument \"[bootstrap-server]\"");
+  if (!opts.Has("topic")) return opts.Fail("Exactly one of include/topic is required.");
+  if (opts.Has("group")) {
+    return opts.Fail("--group is not supported yet: consume with --partition/--offset or without a group");
+  }
+  if (opts.Has("from-beginning") && opts.Has("offset")) {
+    return opts.Fail("Options from-beginning and offset cannot be specified together.");
+  }
+  if (opts.Has("offset") && !opts.Has("partition")) {
+    return opts.Fail("The partition is required when offset is specified.");
+  }
+  // Start position: -2 earliest, -1 latest, else an offset.
+  int64_t start = opts.Has("from-beginning") ? -2 : -1;
+  if (opts.Has("offset")) {
+    const std::string& o = opts.Get<std::string>("offset");
+    if (o == "earliest") {
+      start = -2;
+    } else if (o == "latest") {
+      start = -1;
+    } else {
+      try {
+        size_t used = 0;
+        start = std::stoll(o, &used);
+        if (used != o.size() || start < 0) throw std::invalid_argument(o);
+      } catch (const std::exception&) {
+        return opts.Fail("The provided offset value '" + o +
+                         "' is incorrect. Valid values are 'earliest', 'latest', or a non-negative long.");
+      }
+    }
+  }
+  int8_t isolation = 0;
+  if (opts.Has("isolation-level")) {
+    const std::string& lvl = opts.Get<std::string>("isolation-level");
+    if (lvl == "read_committed") isolation = 1;
+    else if (lvl != "read_uncommitted") {
+      return opts.Fail("Invalid value " + lvl + " for configuration isolation.level: String must be one of: read_committed, read_uncommitted");
+    }
+  }
+  const long max_messages = opts.Has("max-messages") ? opts.Get<long>("max-messages") : -1;
+  const long timeout_ms = opts.Has("timeout-ms") ? opts.Get<long>("timeout-ms") : -1;
+  const bool skip_errors = opts.Has("skip-message-on-error");
+
+  kafka::tools::FormatterOptions fmt;
+  if (opts.Has("property")) {
+    auto kv = kafka::client::ParseKeyValues(opts.Get<std::vector<std::string>>("property"));
+    if (!kv.ok()) return opts.Fail(kv.status().message());
+    (void)kafka::tools::ApplyFormatterProperties(*kv, &fmt);
+  }
+  std::map<std::string, std::string> props;
+  if (opts.Has("consumer.config")) {
+    auto st = kafka::client::LoadPropertiesFile(opts.Get<std::string>("consumer.config"), &props);
+    if (!st.ok()) return opts.Fail(st.message());
+  }
+  if (opts.Has("consumer-property")) {
+    auto kv = kafka::client::ParseKeyValues(opts.Get<std::vector<std::string>>("consumer-property"));
+    if (!kv.ok()) return opts.Fail(kv.status().message());
+    for (auto& [k, v] : *kv) props[k] = v;
+  }
+  if (props.count("isolation.level") && !opts.Has("isolation-level")) {
+    isolation = props["isolation.level"] == "read_committed" ? 1 : 0;
+  }
+  int32_t max_partition_bytes = 1048576;
+  if (props.count("max.partition.fetch.bytes")) {
+    max_partition_bytes = std::max(1024, std::atoi(props["max.partition.fetch.bytes"].c_str()));
+  }
+
+  kafka::client::ClientOptions copts;
+  copts.bootstrap_servers = opts.Get<std::string>("bootstrap-server");
+  copts.client_id = "console-consumer";
+  if (auto st = kafka::client::ApplyClientProperties(props, &copts); !st.ok()) return opts.Fail(st.message());
+
+  struct sigaction sa {};
+  sa.sa_handler = OnSignal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto log = util::logging::Get("kafka-console-consumer");
+  kafka::client::Client client(copts);
+  if (!kafka::client::BootstrapOrReport(client)) return Finish(1);
+  const std::string topic = opts.Get<std::string>("topic");
+  const auto started = Clock::now();
+  auto timed_out = [&](Clock::time_point since) {
+    return timeout_ms >= 0 && Clock::now() - since >= std::chrono::milliseconds(timeout_ms);
+  };
+
+  // Wait for the topic (the Java consumer waits too; bounded by --timeout-ms).
+  std::vector<int32_t> partitions;
+  while (true) {
+    auto md = client.Metadata(std::vector<std::string>{topic}, false);
+    if (md.ok()) {
+      for (const auto& t : md->topics) {
+        if (t.name == topic && t.error_code == 0) {
+          for (const auto& p : t.partitions) partitions.push_back(p.partition_index);
+        }
+      }
+    } else {
+      log->warn("metadata: {}", md.status().message());
+    }
+    if (!partitions.empty()) break;
+    if (g_stop) return Finish(0);
+    if (timed_out(started)) {
+      log->error("Error processing message, terminating consumer process: TimeoutException");
+      return Finish(0);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  if (opts.Has("partition")) {
+    const int32_t p = opts.Get<int>("partition");
+    if (std::find(partitions.begin(), partitions.end(), p) == partitions.end()) {
+      std::fprintf(stderr, "Error: partition %d of topic %s does not exist\n", p, topic.c_str());
+      return Finish(1);
+    }
+    partitions = {p};
+  }
+
+  std::map<int32_t, int64_t> positions;
+  auto reset = [&](const std::vector<int32_t>& parts, int64_t where) -> util::Status {
+    std::map<int32_t, int64_t> ts;
+    for (int32_t p : parts) ts[p] = where;
+    auto offs = client.ListOffsets(topic, ts, isolation);
+    if (!offs.ok()) return offs.status();
+    for (auto& [p, o] : *offs) positions[p] = o;
+    return util::Status::OK();
+  };
+  if (start < 0) {
+    if (auto st = reset(partitions, start); !st.ok()) {
+      std::fprintf(stderr, "Error: %s\n", st.message().c_str());
+      return Finish(1);
+    }
+  } else {
+    for (int32_t p : partitions) positions[p] = start;
+  }
+  const int64_t reset_policy = opts.Has("from-beginning") ? -2 : -1;
+
+  std::map<int32_t, int32_t> max_bytes;
+  auto last_message = Clock::now();
+  while (!g_stop && (max_messages < 0 || g_processed < max_messages)) {
+    auto got = client.Fetch(topic, positions, 500, max_partition_bytes, isolation, skip_errors);
+    if (!got.ok()) {
+      log->error("Error processing message, terminating consumer process: {}", got.status().message());
+      return Finish(1);
+    }
+    std::vector<int32_t> out_of_range;
+    bool refresh = false;
+    std::string out;
+    for (auto& [p, fp] : *got) {
+      if (fp.error == static_cast<int16_t>(pr::ErrorCode::kOffsetOutOfRange)) {
+        out_of_range.push_back(p);
+        continue;
+      }
+      if (fp.error != 0) {
+        refresh = true;
+        continue;
+      }
+      for (const auto& r : fp.records) {
+        if (max_messages >= 0 && g_processed >= max_messages) break;
+        out += kafka::tools::FormatRecord(r, fmt);
+        ++g_processed;
+        positions[p] = r.offset + 1;
+      }
+      if (max_messages < 0 || g_processed < max_messages) positions[p] = std::max(positions[p], fp.next_offset);
+      if (!fp.records.empty()) last_message = Clock::now();
+      if (fp.too_small) log->warn("a record batch of partition {} is larger than max.partition.fetch.bytes", p);
+    }
+    if (!out.empty()) {
+      if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+        return Finish(1);  // stdout closed (e.g. | head)
+      }
+    }
+    if (!out_of_range.empty()) {
+      log->warn("offset out of range for {} partition(s) of {}; resetting", out_of_range.size(), topic);
+      if (auto st = reset(out_of_range, reset_policy); !st.ok()) log->warn("{}", st.message());
+    }
+    if (refresh) {
+      (void)client.Metadata(std::vector<std::string>{topic}, false);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    if (timed_out(last_message) && (max_messages < 0 || g_processed < max_messages)) {
+      log->error("Error processing message, terminating consumer process: TimeoutException");
+      break;
+    }
+  }
+  return Finish(0);
+}
