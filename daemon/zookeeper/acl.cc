@@ -150,9 +150,12 @@ std::string Base64(std::string_view data) {
 }
 
 std::string DigestId(std::string_view user_password) {
+  // As ZooKeeper: the user is the text before the first ':' (all of it if there
+  // is none) and the hash covers the whole credential.
   size_t colon = user_password.find(':');
-  if (colon == std::string_view::npos) return {};
-  return std::string(user_password.substr(0, colon)) + ":" + Base64(Sha1(user_password));
+  std::string_view user =
+      colon == std::string_view::npos ? user_password : user_password.substr(0, colon);
+  return std::string(user) + ":" + Base64(Sha1(user_password));
 }
 
 bool CheckAcl(const AclList& acl, int32_t perm, const std::vector<Id>& auth) {

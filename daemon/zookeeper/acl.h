@@ -18,7 +18,8 @@ namespace zkserver {
 // 20-byte SHA-1 digest of `data`.
 std::string Sha1(std::string_view data);
 std::string Base64(std::string_view data);
-// "user:password" -> "user:base64(sha1(user:password))"; empty if no ':'.
+// "user:password" -> "user:base64(sha1(user:password))"; without ':' the whole
+// credential is the user.
 std::string DigestId(std::string_view user_password);
 
 // True if one of the ACL entries grants `perm` to one of the `auth` ids.

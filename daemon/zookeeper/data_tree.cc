@@ -120,6 +120,7 @@ void DataTree::ApplyOne(const Txn& t, int64_t zxid, int64_t time, std::vector<Op
       approx_size_ += t.data.size();
       approx_size_ -= n.data.size();
       n.data = t.data;
+      n.data_null = t.data_null;
       n.version = t.value;
       n.mzxid = zxid;
       n.mtime = time;
@@ -166,6 +167,7 @@ void DataTree::CreateNode(const Txn& t, int64_t zxid, int64_t time,
 
   Node n;
   n.data = t.data;
+  n.data_null = t.data_null;
   n.acl = InternAcl(t.acl);
   n.czxid = n.mzxid = n.pzxid = zxid;
   n.ctime = n.mtime = time;

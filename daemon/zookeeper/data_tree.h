@@ -20,6 +20,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +34,7 @@ class DataTree {
  public:
   struct Node {
     std::string data;
+    bool data_null = false;  // null buffer: getData answers length -1
     std::shared_ptr<const AclList> acl;
     int64_t czxid = 0;
     int64_t mzxid = 0;
@@ -86,6 +88,12 @@ class DataTree {
   bool RemoveWatches(const std::string& path, uint64_t watcher, int32_t type, bool check_only);
   void RemoveWatcher(uint64_t watcher);
   size_t watch_count() const { return watch_count_; }
+  // wchs: (watchers with data watches, paths with data watches, data watches).
+  std::tuple<size_t, size_t, size_t> DataWatchSummary() const {
+    size_t total = 0;
+    for (const auto& [path, watchers] : data_watches_) total += watchers.size();
+    return {watcher_data_paths_.size(), data_watches_.size(), total};
+  }
 
   // Sessions and ephemerals.
   const std::unordered_map<int64_t, Session>& sessions() const { return sessions_; }

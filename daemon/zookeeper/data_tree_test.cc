@@ -29,13 +29,13 @@ struct Harness {
     return rc;
   }
   int32_t Create(const std::string& path, const std::string& data = "", int32_t flags = 0) {
-    return Write(WriteOp{op::kCreate, path, data, OpenAcl(), flags, -1});
+    return Write(WriteOp{op::kCreate, path, data, false, OpenAcl(), flags, -1});
   }
   int32_t Delete(const std::string& path, int32_t version = -1) {
-    return Write(WriteOp{op::kDelete, path, "", {}, 0, version});
+    return Write(WriteOp{op::kDelete, path, "", false, {}, 0, version});
   }
   int32_t SetData(const std::string& path, const std::string& data, int32_t version = -1) {
-    return Write(WriteOp{op::kSetData, path, data, {}, 0, version});
+    return Write(WriteOp{op::kSetData, path, data, false, {}, 0, version});
   }
   Stat StatOf(const std::string& path) { return tree.StatOf(*tree.Find(path)); }
 };
@@ -123,8 +123,8 @@ TEST_CASE("create and delete errors", "[zkserver][tree]") {
   CHECK(h.Delete("/x") == err::kNoNode);
   REQUIRE(h.Create("/e", "", flags::kEphemeral) == err::kOk);
   CHECK(h.Create("/e/c") == err::kNoChildrenForEphemerals);
-  CHECK(h.Write(WriteOp{op::kCreate, "/noacl", "", {}, 0, -1}) == err::kInvalidAcl);
-  CHECK(h.Write(WriteOp{op::kCreate, "/t", "", OpenAcl(), 5, -1}) == err::kUnimplemented);
+  CHECK(h.Write(WriteOp{op::kCreate, "/noacl", "", false, {}, 0, -1}) == err::kInvalidAcl);
+  CHECK(h.Write(WriteOp{op::kCreate, "/t", "", false, OpenAcl(), 5, -1}) == err::kUnimplemented);
 }
 
 TEST_CASE("multi is all-or-nothing with ZooKeeper's per-op results", "[zkserver][tree]") {
@@ -132,9 +132,9 @@ TEST_CASE("multi is all-or-nothing with ZooKeeper's per-op results", "[zkserver]
   REQUIRE(h.Create("/m", "v") == err::kOk);
   int64_t zxid_before = h.tree.last_zxid();
   std::vector<WriteOp> ops{
-      WriteOp{op::kCreate, "/m/a", "", OpenAcl(), 0, -1},
-      WriteOp{op::kCheck, "/m", "", {}, 0, 7},  // wrong version
-      WriteOp{op::kDelete, "/m", "", {}, 0, -1},
+      WriteOp{op::kCreate, "/m/a", "", false, OpenAcl(), 0, -1},
+      WriteOp{op::kCheck, "/m", "", false, {}, 0, 7},  // wrong version
+      WriteOp{op::kDelete, "/m", "", false, {}, 0, -1},
   };
   Prep prep(h.tree);
   PrepContext ctx{h.session, &h.auth, h.zxid + 1, 5};
@@ -146,15 +146,15 @@ TEST_CASE("multi is all-or-nothing with ZooKeeper's per-op results", "[zkserver]
   CHECK(h.tree.last_zxid() == zxid_before);
 
   // Later ops see earlier ones: create a child then delete the parent fails.
-  ops = {WriteOp{op::kCreate, "/m/a", "", OpenAcl(), 0, -1},
-         WriteOp{op::kDelete, "/m", "", {}, 0, -1}};
+  ops = {WriteOp{op::kCreate, "/m/a", "", false, OpenAcl(), 0, -1},
+         WriteOp{op::kDelete, "/m", "", false, {}, 0, -1}};
   CHECK(prep.PrepareMulti(ctx, ops, &txn, &errors) == err::kNotEmpty);
 
-  ops = {WriteOp{op::kCreate, "/m/a", "", OpenAcl(), 0, -1},
-         WriteOp{op::kSetData, "/m/a", "z", {}, 0, 0},
-         WriteOp{op::kCheck, "/m", "", {}, 0, 0},
-         WriteOp{op::kCreate, "/m/s-", "", OpenAcl(), flags::kSequential, -1},
-         WriteOp{op::kCreate, "/m/s-", "", OpenAcl(), flags::kSequential, -1}};
+  ops = {WriteOp{op::kCreate, "/m/a", "", false, OpenAcl(), 0, -1},
+         WriteOp{op::kSetData, "/m/a", "z", false, {}, 0, 0},
+         WriteOp{op::kCheck, "/m", "", false, {}, 0, 0},
+         WriteOp{op::kCreate, "/m/s-", "", false, OpenAcl(), flags::kSequential, -1},
+         WriteOp{op::kCreate, "/m/s-", "", false, OpenAcl(), flags::kSequential, -1}};
   REQUIRE(prep.PrepareMulti(ctx, ops, &txn, &errors) == err::kOk);
   std::vector<DataTree::OpResult> results;
   h.tree.Apply(txn, &results, nullptr);
@@ -237,18 +237,18 @@ TEST_CASE("watches are one-shot and fire the right event types", "[zkserver][tre
 TEST_CASE("ACLs: digest auth, auth scheme and permission checks", "[zkserver][tree]") {
   Harness h;
   h.auth.push_back(Id{"digest", "user:x"});
-  REQUIRE(h.Write(WriteOp{op::kCreate, "/sec", "d", AclList{Acl{perm::kAll, Id{"auth", ""}}},
+  REQUIRE(h.Write(WriteOp{op::kCreate, "/sec", "d", false, AclList{Acl{perm::kAll, Id{"auth", ""}}},
                           0, -1}) == err::kOk);
   CHECK(h.tree.Find("/sec")->acl->at(0).id == Id{"digest", "user:x"});
   std::vector<Id> other{Id{"ip", "127.0.0.1"}};
   std::swap(h.auth, other);
   CHECK(h.SetData("/sec", "z") == err::kNoAuth);
   CHECK(h.Create("/sec/c") == err::kNoAuth);
-  CHECK(h.Write(WriteOp{op::kCreate, "/a2", "", AclList{Acl{perm::kAll, Id{"auth", ""}}}, 0,
+  CHECK(h.Write(WriteOp{op::kCreate, "/a2", "", false, AclList{Acl{perm::kAll, Id{"auth", ""}}}, 0,
                         -1}) == err::kInvalidAcl);
   std::swap(h.auth, other);
   CHECK(h.SetData("/sec", "z") == err::kOk);
-  REQUIRE(h.Write(WriteOp{op::kSetAcl, "/sec", "", OpenAcl(), 0, 0}) == err::kOk);
+  REQUIRE(h.Write(WriteOp{op::kSetAcl, "/sec", "", false, OpenAcl(), 0, 0}) == err::kOk);
   CHECK(h.StatOf("/sec").aversion == 1);
-  CHECK(h.Write(WriteOp{op::kSetAcl, "/sec", "", OpenAcl(), 0, 0}) == err::kBadVersion);
+  CHECK(h.Write(WriteOp{op::kSetAcl, "/sec", "", false, OpenAcl(), 0, 0}) == err::kBadVersion);
 }

@@ -194,10 +194,10 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
     return out;
   }
   if (cmd == "wchs") {
-    std::set<uint64_t> watchers;
-    return std::to_string(conns_.size()) + " connections watching " +
-           std::to_string(tree_.watch_count()) + " paths\nTotal watches:" +
-           std::to_string(tree_.watch_count()) + "\n";
+    // Like ZooKeeper, only data (getData/exists) watches are summarised.
+    auto [watchers, paths, total] = tree_.DataWatchSummary();
+    return std::to_string(watchers) + " connections watching " + std::to_string(paths) +
+           " paths\nTotal watches:" + std::to_string(total) + "\n";
   }
   if (cmd == "dump") {
     out = "SessionTracker dump:\nSession Sets (" + std::to_string(expiry_.size()) + ")/(" +

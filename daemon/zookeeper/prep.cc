@@ -84,8 +84,9 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
       bool ephemeral = (op.flags & flags::kEphemeral) != 0;
       if (op.flags == 5 || op.flags == 6) return err::kUnimplemented;  // TTL nodes: disabled
       if (op.flags < 0 || op.flags > flags::kContainer) return err::kBadArguments;
+      // ZooKeeper takes the mode from the flags; only createContainer insists on 4.
       bool container = op.flags == flags::kContainer;
-      if (container != (op.type == op::kCreateContainer)) return err::kBadArguments;
+      if (op.type == op::kCreateContainer && !container) return err::kBadArguments;
       // ZooKeeper's order: a slash and no NUL, then the ACL, then the parent
       // (the text before the last '/', unnormalised), and only then the full
       // path's syntax.
@@ -112,6 +113,7 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
       txn->type = op::kCreate;
       txn->path = path;
       txn->data = op.data;
+      txn->data_null = op.data_null;
       txn->acl = std::move(acl);
       txn->ephemeral_owner = container ? kContainerOwner : (ephemeral ? ctx.session_id : 0);
       txn->value = parent->creates + 1;
@@ -158,6 +160,7 @@ int32_t Prep::Prepare(const PrepContext& ctx, const WriteOp& op, Txn* txn) {
       if (CheckVersion(node->version, op.version, &next) != err::kOk) return err::kBadVersion;
       txn->type = op::kSetData;
       txn->data = op.data;
+      txn->data_null = op.data_null;
       txn->value = next;
       node->version = next;
       overlay_[op.path] = node;

@@ -30,6 +30,7 @@ struct WriteOp {
   int32_t type = 0;  // op::kCreate/kCreate2/kCreateContainer/kDelete/kSetData/kSetAcl/kCheck
   std::string path;
   std::string data;
+  bool data_null = false;
   AclList acl;
   int32_t flags = 0;
   int32_t version = -1;

@@ -61,6 +61,17 @@ void WriteStat(zk::jute::Writer& w, const Stat& s) {
   w.Long(s.pzxid);
 }
 
+void ReadData(zk::jute::Reader& r, WriteOp* op) {
+  std::optional<std::string> d = r.Buffer();
+  op->data_null = !d.has_value();
+  op->data = d ? std::move(*d) : std::string();
+}
+
+void WriteData(zk::jute::Writer& w, const DataTree::Node& n) {
+  if (n.data_null) w.Int(-1);
+  else w.String(n.data);
+}
+
 // Decodes one write op body of the given type; false if malformed or unknown.
 bool DecodeWriteOp(zk::jute::Reader& r, int32_t type, WriteOp* op) {
   op->type = type;
@@ -69,13 +80,13 @@ bool DecodeWriteOp(zk::jute::Reader& r, int32_t type, WriteOp* op) {
     case op::kCreate2:
     case op::kCreateContainer:
       op->path = r.String();
-      op->data = r.String();
+      ReadData(r, op);
       if (!DecodeAcl(r, &op->acl)) return false;
       op->flags = r.Int();
       break;
     case op::kCreateTtl:
       op->path = r.String();
-      op->data = r.String();
+      ReadData(r, op);
       if (!DecodeAcl(r, &op->acl)) return false;
       op->flags = r.Int();
       r.Long();  // ttl
@@ -87,7 +98,7 @@ bool DecodeWriteOp(zk::jute::Reader& r, int32_t type, WriteOp* op) {
       break;
     case op::kSetData:
       op->path = r.String();
-      op->data = r.String();
+      ReadData(r, op);
       op->version = r.Int();
       break;
     case op::kSetAcl:
@@ -268,6 +279,11 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       std::optional<std::string> auth = r.Buffer();
       if (!r.ok()) return false;
       (void)auth_type;
+      if (scheme == "ip") {
+        // The ip scheme takes the address from the socket, already in auth_.
+        Reply(c, xid, 0, err::kOk, nullptr, last);
+        return true;
+      }
       std::string id = scheme == "digest" && auth ? DigestId(*auth) : std::string();
       if (id.empty()) {
         ++auth_failed_;
@@ -392,7 +408,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         body.Bool(false);
         body.Int(err::kOk);
         if (t == op::kGetData) {
-          body.String(n->data);
+          WriteData(body, *n);
           WriteStat(body, tree_.StatOf(*n));
         } else {
           body.Int(static_cast<int32_t>(n->children.size()));
@@ -455,7 +471,7 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
       } else if (type != op::kExists && !CheckAcl(*n->acl, perm::kRead, c.auth_)) {
         rc = err::kNoAuth;
       } else if (type == op::kExists || type == op::kGetData) {
-        if (type == op::kGetData) body.String(n->data);
+        if (type == op::kGetData) WriteData(body, *n);
         WriteStat(body, tree_.StatOf(*n));
         if (watch) tree_.AddDataWatch(path, c.id());
       } else {
@@ -636,13 +652,17 @@ bool ZkServer::HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Read
         reply_zxid = txn.zxid;
         for (size_t i = 0; i < ops.size() && i < results.size(); ++i) {
           int32_t t = op_types[i];
-          int32_t result_type = (t == op::kCreateContainer) ? op::kCreate2 : t;
+          // ZooKeeper 3.8 answers create2 inside a multi with a plain create
+          // result (type 1, path only); containers get path and stat.
+          int32_t result_type = t == op::kCreateContainer ? op::kCreate2
+                                : t == op::kCreate2       ? op::kCreate
+                                                          : t;
           body.Int(result_type);
           body.Bool(false);
           body.Int(err::kOk);
-          if (t == op::kCreate) {
+          if (t == op::kCreate || t == op::kCreate2) {
             body.String(results[i].path);
-          } else if (t == op::kCreate2 || t == op::kCreateContainer) {
+          } else if (t == op::kCreateContainer) {
             body.String(results[i].path);
             WriteStat(body, results[i].stat);
           } else if (t == op::kSetData) {

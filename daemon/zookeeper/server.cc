@@ -22,6 +22,8 @@ constexpr size_t kPauseReadBytes = 4 << 20;
 constexpr size_t kPauseReadFrames = 1000;
 constexpr size_t kMaxQueuedBytes = 64 << 20;
 constexpr int kMaxGatherBuffers = 64;
+constexpr size_t kInputBudget = 32 << 20;
+constexpr size_t kSmallPartial = 64 << 10;  // partial frames below this always read on
 }  // namespace
 
 // ---------------------------------------------------------------- Connection
@@ -58,9 +60,26 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
   }
   in_.append(chunk_.data(), n);
   ProcessInput();
-  if (closed_ || closing_) return;
+  if (closed_) return;
+  AccountInput();
+  if (closing_) return;
   if (OverOutputLimit()) return;  // resumed by MaybeResumeRead after writes drain
+  if (server_->input_bytes_ > kInputBudget && in_.size() > kSmallPartial) {
+    // Pausing would stop us noticing the peer go away, so the budget could stay
+    // held by dead connections; closing keeps memory bounded and frees it.
+    server_->log_->warn("[{}] closing: {} bytes of partial requests buffered server-wide",
+                        remote_, server_->input_bytes_);
+    Close();
+    return;
+  }
   Read();
+}
+
+void Connection::AccountInput() {
+  size_t now = closed_ ? 0 : in_.size();
+  server_->input_bytes_ += now;
+  server_->input_bytes_ -= accounted_input_;
+  accounted_input_ = now;
 }
 
 bool Connection::OverOutputLimit() const {
@@ -68,14 +87,24 @@ bool Connection::OverOutputLimit() const {
 }
 
 void Connection::MaybeResumeRead() {
-  if (!closed_ && !closing_ && !reading_ && !OverOutputLimit()) Read();
+  if (closed_ || closing_ || reading_ || OverOutputLimit()) return;
+  if (in_.size() >= 4) {
+    ProcessInput();
+    if (closed_) return;
+    AccountInput();
+    if (closing_ || OverOutputLimit()) return;
+  }
+  Read();
 }
 
 void Connection::ProcessInput() {
   size_t pos = 0;
   // Checked before the body is buffered: a hostile length never allocates.
   const size_t max_frame = static_cast<size_t>(server_->config_.jute_max_buffer);
-  while (!closed_ && !closing_) {
+  // Stops early while too much output is queued; the rest stays in in_ and is
+  // processed when writes drain (MaybeResumeRead), so a client that does not
+  // read its replies cannot make the server queue them without bound.
+  while (!closed_ && !closing_ && !OverOutputLimit()) {
     if (in_.size() - pos < 4) break;
     if (!got_first_bytes_) {
       got_first_bytes_ = true;
@@ -180,6 +209,9 @@ void Connection::Close() {
   out_.clear();
   released_ = 0;
   queued_bytes_ = 0;
+  in_.clear();
+  in_.shrink_to_fit();
+  AccountInput();
   server_->OnConnectionClosed(this);
 }
 

@@ -92,6 +92,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWrite(const boost::system::error_code& ec, size_t n, size_t count);
   void MaybeResumeRead();
   bool OverOutputLimit() const;
+  // Keeps the server-wide count of buffered request bytes in step with in_.
+  void AccountInput();
 
   ZkServer* server_;
   boost::asio::ip::tcp::socket socket_;
@@ -110,6 +112,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool got_first_bytes_ = false;
   bool registered_held_ = false;
   bool connect_had_read_only_ = true;  // old clients omit the flag; so does our reply
+  size_t accounted_input_ = 0;         // this connection's share of input_bytes_
 
   // Session state (0 until a ConnectRequest succeeded).
   int64_t session_id_ = 0;
@@ -220,6 +223,10 @@ class ZkServer {
   std::unordered_map<uint64_t, std::shared_ptr<Connection>> conns_;
   std::unordered_map<std::string, int> conns_per_ip_;
   std::unordered_set<Connection*> held_conns_;
+  // Bytes of partial requests buffered over all connections. Past the budget a
+  // connection holding a large partial frame is closed, so many half-sent big
+  // frames cannot grow memory without bound.
+  size_t input_bytes_ = 0;
 
   std::chrono::steady_clock::time_point start_time_;
   // Stats.

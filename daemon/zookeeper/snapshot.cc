@@ -34,7 +34,8 @@ std::string SerializeSnapshot(const DataTree& tree, int64_t zxid) {
   w.Int(static_cast<int32_t>(tree.node_count() - 1));
   tree.ForEachNode([&w](const std::string& path, const DataTree::Node& n) {
     w.String(path);
-    w.String(n.data);
+    if (n.data_null) w.Int(-1);
+    else w.String(n.data);
     EncodeAcl(*n.acl, w);
     w.Long(n.czxid);
     w.Long(n.mzxid);
@@ -76,7 +77,9 @@ util::Status DeserializeSnapshot(std::string_view bytes, DataTree* tree, int64_t
   for (int32_t i = 0; i < nnodes && r.ok(); ++i) {
     std::string path = r.String();
     DataTree::Node n;
-    n.data = r.String();
+    std::optional<std::string> data = r.Buffer();
+    n.data_null = !data.has_value();
+    if (data) n.data = std::move(*data);
     AclList acl;
     if (!DecodeAcl(r, &acl)) break;
     n.acl = std::make_shared<const AclList>(std::move(acl));

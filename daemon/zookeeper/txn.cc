@@ -5,12 +5,19 @@ namespace {
 
 constexpr int kMaxMultiDepth = 1;  // multi inside multi is never produced
 
+void ReadData(zk::jute::Reader& r, Txn* t) {
+  std::optional<std::string> d = r.Buffer();
+  t->data_null = !d.has_value();
+  t->data = d ? std::move(*d) : std::string();
+}
+
 void EncodeBody(const Txn& t, zk::jute::Writer& w, int depth) {
   w.Int(t.type);
   switch (t.type) {
     case op::kCreate:
       w.String(t.path);
-      w.String(t.data);
+      if (t.data_null) w.Int(-1);
+      else w.String(t.data);
       EncodeAcl(t.acl, w);
       w.Long(t.ephemeral_owner);
       w.Int(t.value);
@@ -21,7 +28,8 @@ void EncodeBody(const Txn& t, zk::jute::Writer& w, int depth) {
       break;
     case op::kSetData:
       w.String(t.path);
-      w.String(t.data);
+      if (t.data_null) w.Int(-1);
+      else w.String(t.data);
       w.Int(t.value);
       break;
     case op::kSetAcl:
@@ -51,7 +59,7 @@ bool DecodeBody(zk::jute::Reader& r, Txn* t, int depth) {
   switch (t->type) {
     case op::kCreate:
       t->path = r.String();
-      t->data = r.String();
+      ReadData(r, t);
       if (!DecodeAcl(r, &t->acl)) return false;
       t->ephemeral_owner = r.Long();
       t->value = r.Int();
@@ -62,7 +70,7 @@ bool DecodeBody(zk::jute::Reader& r, Txn* t, int depth) {
       break;
     case op::kSetData:
       t->path = r.String();
-      t->data = r.String();
+      ReadData(r, t);
       t->value = r.Int();
       break;
     case op::kSetAcl:

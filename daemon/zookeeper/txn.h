@@ -27,6 +27,7 @@ struct Txn {
 
   std::string path;
   std::string data;             // create, setData
+  bool data_null = false;       // the client sent a null buffer (length -1)
   AclList acl;                  // create, setAcl
   int64_t ephemeral_owner = 0;  // create: 0, a session id, or kContainerOwner
   // create: the parent's new create counter; setData: new version;
