@@ -146,7 +146,10 @@ void GroupCoordinator::OnBecomeCoordinator(int32_t partition) {
   ps.epoch = next_load_epoch_++;
   uint64_t epoch = ps.epoch;
   Log()->info("loading __consumer_offsets-{}", partition);
-  store_.Load(partition, [this, partition, epoch](int16_t error, std::vector<LoadedRecord> recs) {
+  std::weak_ptr<int> life = life_;
+  store_.Load(partition, [this, life, partition, epoch](int16_t error,
+                                                        std::vector<LoadedRecord> recs) {
+    if (life.expired()) return;
     FinishLoad(partition, epoch, error, std::move(recs));
   });
 }
@@ -997,8 +1000,12 @@ void GroupCoordinator::StoreGroup(Group& group, std::function<void(int16_t)> don
   std::vector<StoreRecord> records;
   records.push_back(StoreRecord{EncodeGroupKey(GroupKey{group.group_id}),
                                 EncodeGroupValue(GroupRecord(group))});
+  std::weak_ptr<int> life = life_;
   store_.Append(group.partition, std::move(records),
-                [done = std::move(done)](int16_t error) { done(MapGroupAppendError(error)); });
+                [life, done = std::move(done)](int16_t error) {
+                  if (life.expired()) return;  // done may use the coordinator
+                  done(MapGroupAppendError(error));
+                });
 }
 
 // ---------------------------------------------------------------------------
@@ -1100,11 +1107,15 @@ void GroupCoordinator::DoCommit(Group& group, const protocol::OffsetCommitReques
   if (records.empty()) return done(std::move(*response));
   for (const Item& it : items) ++group.pending_commits[it.tp];
   std::string group_id = group.group_id;
+  std::weak_ptr<int> life = life_;
   store_.Append(group.partition, std::move(records),
-                [this, group_id, items = std::move(items), response,
+                [this, life, group_id, items = std::move(items), response,
                  done = std::move(done)](int16_t error) mutable {
                   int16_t mapped = error == kNone ? kNone : MapCommitAppendError(error);
-                  Group* g = GetGroup(group_id);
+                  if (life.expired() && mapped == kNone) {
+                    mapped = ToWire(ErrorCode::kCoordinatorNotAvailable);
+                  }
+                  Group* g = life.expired() ? nullptr : GetGroup(group_id);
                   for (const Item& it : items) {
                     if (g == nullptr) break;
                     auto pc = g->pending_commits.find(it.tp);

@@ -110,6 +110,18 @@ class GroupCoordinator {
   void DescribeGroups(const protocol::DescribeGroupsRequest& request, int16_t version,
                       DescribeGroupsCallback done);
   void DeleteGroups(const std::vector<std::string>& group_ids, DeleteGroupsCallback done);
+  // OffsetDelete (key 47) has no message struct yet either: deletes committed
+  // offsets of an Empty group, or of topics an active consumer group is not
+  // subscribed to (GROUP_SUBSCRIBED_TO_TOPIC for the others). Top-level error
+  // plus one error per requested (topic, partition), in request order.
+  struct OffsetDeleteResult {
+    int16_t error_code = 0;
+    std::vector<std::pair<std::pair<std::string, int32_t>, int16_t>> partitions;
+  };
+  using OffsetDeleteCallback = std::function<void(OffsetDeleteResult)>;
+  void DeleteOffsets(const std::string& group_id,
+                     const std::vector<std::pair<std::string, int32_t>>& partitions,
+                     OffsetDeleteCallback done);
 
   // Drops offsets older than offsets.retention (Kafka's rules: for Empty
   // groups counted from when the group became Empty; for groups without a
@@ -199,6 +211,9 @@ class GroupCoordinator {
   uint64_t next_load_epoch_ = 1;
   std::unordered_map<std::string, std::unique_ptr<Group>> groups_;
   std::mt19937_64 rng_;
+  // Store callbacks may outlive the coordinator (broker shutdown with appends
+  // in flight): they hold a weak reference and touch nothing once it expired.
+  std::shared_ptr<int> life_ = std::make_shared<int>(0);
 };
 
 }  // namespace kafka::group

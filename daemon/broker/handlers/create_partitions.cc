@@ -60,6 +60,8 @@ void HandleCreatePartitions(const RequestContext& ctx, CreatePartitionsRequest r
              "Topic currently has " + std::to_string(current) +
                  " partitions, which is higher than the requested " + std::to_string(t.count) +
                  ".");
+      } else if (t.count > 100000) {
+        fail(ErrorCode::kInvalidPartitions, "Number of partitions must not exceed 100000.");
       } else if (t.count == current) {
         fail(ErrorCode::kInvalidPartitions,
              "Topic already has " + std::to_string(current) + " partitions.");

@@ -20,6 +20,10 @@ using namespace kafka::protocol;
 
 namespace {
 
+// Bounds the work one request can cause (Kafka has no limit, but a billion
+// partitions would only exhaust memory).
+constexpr int32_t kMaxPartitionsPerRequest = 100000;
+
 Uuid ToUuid(const std::string& kafka_uuid) {
   Uuid u;
   auto bytes = zkdata::ParseKafkaUuid(kafka_uuid);
@@ -124,6 +128,10 @@ void HandleCreateTopics(const RequestContext& ctx, CreateTopicsRequest req,
                                                       : t.replication_factor;
         if (partitions <= 0) {
           fail(ErrorCode::kInvalidPartitions, "Number of partitions must be larger than 0.");
+        } else if (partitions > kMaxPartitionsPerRequest) {
+          fail(ErrorCode::kInvalidPartitions,
+               "Number of partitions must not exceed " +
+                   std::to_string(kMaxPartitionsPerRequest) + ".");
         } else if (rf <= 0) {
           fail(ErrorCode::kInvalidReplicationFactor, "Replication factor must be larger than 0.");
         } else {

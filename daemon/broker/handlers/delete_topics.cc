@@ -1,6 +1,7 @@
 // DeleteTopics v1-6: marks each topic under /admin/delete_topics (the controller
 // removes its znodes, every broker its logs) and answers once the topic has left
 // this broker's metadata cache, or REQUEST_TIMED_OUT after timeout_ms.
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -66,8 +67,9 @@ void HandleDeleteTopics(const RequestContext& ctx, DeleteTopicsRequest req,
   const int16_t version = ctx.header.api_version;
   auto state = std::make_shared<DeleteState>();
   state->respond = std::move(respond);
+  // Waiting is polled, so bound it even when a client asks for days.
   const auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(std::max(req.timeout_ms, 0));
+                        std::chrono::milliseconds(std::clamp(req.timeout_ms, 0, 120000));
 
   struct Item {
     std::optional<std::string> name;
