@@ -230,6 +230,7 @@ void GroupCoordinator::FinishLoad(int32_t partition, uint64_t epoch, int16_t err
     g.leader_id = value->leader;  // Add() picked the first member; the record knows better
     g.state = g.members.empty() ? GroupState::kEmpty : GroupState::kStable;
     if (g.members.empty() && value->protocol_type.empty()) g.protocol_type.reset();
+    g.ComputeSubscribedTopics();
     for (auto& m : g.members) ScheduleSession(g, *m, m->session_timeout_ms);
   }
   for (auto& [id, offs] : offsets) {
@@ -1112,9 +1113,6 @@ void GroupCoordinator::DoCommit(Group& group, const protocol::OffsetCommitReques
                 [this, life, group_id, items = std::move(items), response,
                  done = std::move(done)](int16_t error) mutable {
                   int16_t mapped = error == kNone ? kNone : MapCommitAppendError(error);
-                  if (life.expired() && mapped == kNone) {
-                    mapped = ToWire(ErrorCode::kCoordinatorNotAvailable);
-                  }
                   Group* g = life.expired() ? nullptr : GetGroup(group_id);
                   for (const Item& it : items) {
                     if (g == nullptr) break;
@@ -1343,6 +1341,49 @@ void GroupCoordinator::DeleteGroups(const std::vector<std::string>& group_ids,
   done(std::move(result));
 }
 
+void GroupCoordinator::DeleteOffsets(const std::string& group_id,
+                                     const std::vector<std::pair<std::string, int32_t>>& partitions,
+                                     OffsetDeleteCallback done) {
+  OffsetDeleteResult result;
+  if (int16_t e = ValidateGroup(group_id, false); e != kNone) {
+    result.error_code = e;
+    return done(std::move(result));
+  }
+  Group* g = GetGroup(group_id);
+  if (g == nullptr || g->Is(GroupState::kDead)) {
+    result.error_code = ToWire(ErrorCode::kGroupIdNotFound);
+    return done(std::move(result));
+  }
+  // Empty groups: everything may go. Active consumer groups: only topics no
+  // member subscribes to. Other active groups: nothing (NON_EMPTY_GROUP).
+  if (!g->Is(GroupState::kEmpty) && !(g->protocol_type && *g->protocol_type == "consumer" &&
+                                      g->subscribed_topics)) {
+    result.error_code = ToWire(ErrorCode::kNonEmptyGroup);
+    return done(std::move(result));
+  }
+  std::vector<StoreRecord> records;
+  for (const auto& tp : partitions) {
+    if (!g->Is(GroupState::kEmpty) && g->subscribed_topics->count(tp.first) != 0) {
+      result.partitions.emplace_back(tp, ToWire(ErrorCode::kGroupSubscribedToTopic));
+      continue;
+    }
+    if (g->offsets.erase(tp) != 0) {
+      records.push_back(StoreRecord{EncodeOffsetKey(OffsetKey{group_id, tp.first, tp.second}),
+                                    std::nullopt});
+    }
+    result.partitions.emplace_back(tp, kNone);
+  }
+  if (!records.empty()) {
+    store_.Append(g->partition, std::move(records), [group_id](int16_t error) {
+      if (error != kNone) {
+        Log()->warn("group {}: writing offset tombstones failed: {}", group_id,
+                    protocol::ErrorName(error));
+      }
+    });
+  }
+  done(std::move(result));
+}
+
 void GroupCoordinator::ExpireOffsets(int64_t now_ms) {
   const int64_t retention = config_.offsets_retention_ms;
   std::vector<std::string> dead;
@@ -1353,13 +1394,17 @@ void GroupCoordinator::ExpireOffsets(int64_t now_ms) {
     // Which commit timestamp the retention counts from (Kafka's
     // removeExpiredOffsets): Empty groups with a protocol -> since the group
     // became Empty; groups without protocol type (simple consumers) -> since
-    // the commit; active groups -> not expired here.
+    // the commit.
+    // Active consumer groups: offsets of topics nobody subscribes to any
+    // more, from the commit (KIP-496).
     bool empty_with_protocol = g.protocol_type.has_value() && g.Is(GroupState::kEmpty);
     bool simple = !g.protocol_type.has_value();
-    if (!empty_with_protocol && !simple) continue;
+    bool consumer = !empty_with_protocol && !simple && g.subscribed_topics.has_value();
+    if (!empty_with_protocol && !simple && !consumer) continue;
     std::vector<std::pair<std::string, int32_t>> expired;
     for (const auto& [tp, v] : g.offsets) {
       if (g.pending_commits.count(tp) != 0) continue;
+      if (consumer && g.subscribed_topics->count(tp.first) != 0) continue;
       bool expire;
       if (v.expire_timestamp) {
         expire = now_ms >= *v.expire_timestamp;

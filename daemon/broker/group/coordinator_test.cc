@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/protocol/error_code.h"
+#include "common/protocol/writer.h"
 
 namespace kafka::group {
 namespace {
@@ -664,6 +665,54 @@ TEST_CASE("offsets expire after the retention; empty groups then disappear") {
   h.coord->ExpireOffsets(h.now_ms + 1000);
   CHECK_FALSE(h.coord->StateOf("g"));
   h.Poll();
+}
+
+// A ConsumerProtocol subscription v0: topics plus null user data.
+std::string Subscription(const std::vector<std::string>& topics) {
+  protocol::Writer w;
+  w.Int16(0);
+  w.ArrayLen(static_cast<int32_t>(topics.size()));
+  for (const auto& t : topics) w.String(t);
+  w.NullableBytes(std::nullopt);
+  return w.Take();
+}
+
+TEST_CASE("active consumer groups: unsubscribed topics' offsets expire and can be deleted") {
+  Harness h;
+  h.config.offsets_retention_ms = 1000;
+  h.coord->Shutdown();
+  h.Start();
+  auto a = h.Join("g", "", 3, std::nullopt, 2000, 1000, Subscription({"t"}));
+  REQUIRE(h.RunUntil([&] { return Ready(a); }));
+  std::string id = (*a)->member_id;
+  auto s = h.Sync("g", id, 1, {{id, "x"}});
+  REQUIRE(h.RunUntil([&] { return Ready(s); }));
+  REQUIRE(h.coord->FindGroup("g")->subscribed_topics == std::set<std::string>{"t"});
+  CHECK(h.CommitNow("g", id, 1, "t", 0, 1) == kNoError);
+  CHECK(h.CommitNow("g", id, 1, "old", 0, 2) == kNoError);
+  CHECK(h.CommitNow("g", id, 1, "older", 0, 3) == kNoError);
+
+  GroupCoordinator::OffsetDeleteResult del;
+  h.coord->DeleteOffsets("g", {{"t", 0}, {"older", 0}}, [&](auto r) { del = r; });
+  CHECK(del.error_code == kNoError);
+  REQUIRE(del.partitions.size() == 2);
+  CHECK(del.partitions[0].second == ToWire(ErrorCode::kGroupSubscribedToTopic));
+  CHECK(del.partitions[1].second == kNoError);
+  CHECK(h.Fetch("g", {{{"older", 0}}}).topics[0].partitions[0].committed_offset == -1);
+
+  h.coord->ExpireOffsets(h.now_ms + 1000);
+  CHECK(h.Fetch("g", {{{"t", 0}}}).topics[0].partitions[0].committed_offset == 1);
+  CHECK(h.Fetch("g", {{{"old", 0}}}).topics[0].partitions[0].committed_offset == -1);
+  CHECK(h.coord->StateOf("g") == GroupState::kStable);
+
+  h.coord->DeleteOffsets("missing", {{"t", 0}}, [&](auto r) { del = r; });
+  CHECK(del.error_code == ToWire(ErrorCode::kGroupIdNotFound));
+}
+
+TEST_CASE("SubscriptionTopics reads the consumer protocol prefix") {
+  CHECK(SubscriptionTopics(Subscription({"a", "b"})) == std::vector<std::string>{"a", "b"});
+  CHECK_FALSE(SubscriptionTopics("md"));
+  CHECK_FALSE(SubscriptionTopics(std::string("\x00\x00\x7f\xff\xff\xff", 6)));
 }
 
 TEST_CASE("groups on partitions we do not own get NOT_COORDINATOR") {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/protocol/reader.h"
+
 namespace kafka::group {
 
 std::string_view StateName(GroupState state) {
@@ -177,6 +179,38 @@ void Group::InitNextGeneration(int64_t now_ms) {
     TransitionTo(GroupState::kEmpty, now_ms);
   }
   new_member_added = false;
+  ComputeSubscribedTopics();
+}
+
+void Group::ComputeSubscribedTopics() {
+  subscribed_topics.reset();
+  if (!protocol_type || *protocol_type != "consumer") return;
+  if (members.empty()) {
+    subscribed_topics.emplace();
+    return;
+  }
+  if (!protocol_name) return;
+  std::set<std::string> topics;
+  for (const auto& m : members) {
+    const std::string* md = m->MetadataFor(*protocol_name);
+    if (md == nullptr) return;
+    auto t = SubscriptionTopics(*md);
+    if (!t) return;
+    topics.insert(t->begin(), t->end());
+  }
+  subscribed_topics = std::move(topics);
+}
+
+std::optional<std::vector<std::string>> SubscriptionTopics(std::string_view metadata) {
+  protocol::Reader r(metadata);
+  int16_t version = r.Int16();
+  if (!r.ok() || version < 0) return std::nullopt;
+  int32_t n = r.ArrayLen(2);
+  if (!r.ok() || n < 0) return std::nullopt;
+  std::vector<std::string> topics;
+  for (int32_t i = 0; i < n && r.ok(); ++i) topics.push_back(r.String());
+  if (!r.ok()) return std::nullopt;
+  return topics;
 }
 
 }  // namespace kafka::group

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -81,6 +82,10 @@ struct Group {
   bool initial_delay_active = false;
   int32_t initial_delay_remaining_ms = 0;
 
+  // Topics the members subscribe to, for protocol type "consumer" (parsed from
+  // the ConsumerProtocol subscription prefix); nullopt when unknown.
+  std::optional<std::set<std::string>> subscribed_topics;
+
   // Committed offsets (topic, partition) -> value.
   std::map<std::pair<std::string, int32_t>, OffsetValue> offsets;
   // Commits appended but not yet acknowledged, per partition (count).
@@ -128,6 +133,12 @@ struct Group {
   // Moves to the next generation: CompletingRebalance with the selected
   // protocol, or Empty when no members are left.
   void InitNextGeneration(int64_t now_ms);
+  // Kafka's computeSubscribedTopics (KIP-496), refreshed per generation.
+  void ComputeSubscribedTopics();
 };
+
+// Topics of a ConsumerProtocol subscription (version INT16, then the v0
+// prefix every version shares: topics ARRAY[STRING]); nullopt if unparseable.
+std::optional<std::vector<std::string>> SubscriptionTopics(std::string_view metadata);
 
 }  // namespace kafka::group
