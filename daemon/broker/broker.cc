@@ -141,8 +141,8 @@ util::Status Broker::Start() {
   controller_ = std::make_unique<Controller>(
       config_.broker_id, *kafka_zk_, cache_,
       [this](const std::string& name, const zkdata::TopicZNode& znode,
-             const std::map<std::string, std::string>& configs) {
-        ApplyTopic(name, znode, configs);
+             const std::map<std::string, std::string>& configs, int32_t zk_version) {
+        ApplyTopic(name, znode, configs, zk_version);
       });
   std::optional<bool> epoch_read;
   kafka_zk_->GetControllerEpoch([&](util::Result<std::pair<int32_t, int32_t>> r) {
@@ -360,20 +360,23 @@ void Broker::ReadTopic(const std::string& name) {
       --pending_topic_reads_;
       return;
     }
+    const int32_t version = r.value.stat.version;
     kafka_zk_->GetTopicConfig(
-        name, [this, name, znode = std::move(*znode)](
+        name, [this, name, version, znode = std::move(*znode)](
                   util::Result<std::map<std::string, std::string>> configs) {
           --pending_topic_reads_;
           if (stopping_) return;
-          ApplyTopic(name, znode, configs.ok() ? *configs : std::map<std::string, std::string>{});
+          ApplyTopic(name, znode, configs.ok() ? *configs : std::map<std::string, std::string>{},
+                     version);
         });
   });
 }
 
 void Broker::ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode,
-                        const std::map<std::string, std::string>& configs) {
+                        const std::map<std::string, std::string>& configs, int32_t zk_version) {
   const std::string topic_id = znode.topic_id.value_or("");
   if (const TopicInfo* existing = cache_.GetTopic(name)) {
+    if (existing->topic_id == topic_id && zk_version < existing->zk_version) return;  // stale
     if (!existing->topic_id.empty() && !topic_id.empty() && existing->topic_id != topic_id) {
       Log().info("[{}] topic was re-created (id {} -> {})", name, existing->topic_id, topic_id);
       RemoveTopic(name);
@@ -383,6 +386,7 @@ void Broker::ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode
   if (const TopicInfo* existing = cache_.GetTopic(name)) topic = *existing;
   topic.topic_id = topic_id;
   topic.configs = configs;
+  topic.zk_version = zk_version;
   std::map<int32_t, PartitionInfo> partitions;
   for (const auto& [p, ra] : znode.partitions) {
     PartitionInfo info;

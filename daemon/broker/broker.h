@@ -67,8 +67,9 @@ class Broker {
 
   // Applies a topic's assignment to the cache and the local logs (idempotent;
   // a different topic id means the topic was deleted and re-created).
+  // Reads older than what the cache holds (zk_version) are ignored.
   void ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode,
-                  const std::map<std::string, std::string>& configs);
+                  const std::map<std::string, std::string>& configs, int32_t zk_version);
 
  private:
   void HandleFrame(net::ConnectionContext& ctx, std::string frame, net::Responder responder);

@@ -79,7 +79,7 @@ void Controller::CreateTopic(NewTopic topic, ZkCallback<std::string> done) {
                       zkdata::TopicZNode znode;
                       znode.topic_id = topic_id;
                       for (const auto& [p, r] : assignment) znode.partitions[p].replicas = r;
-                      if (!stopped_) apply_(name, znode, configs);
+                      if (!stopped_) apply_(name, znode, configs, 0);
                       Log().info("[{}] created topic with {} partition(s), id {}", name,
                                  assignment.size(), topic_id);
                       done(topic_id);
@@ -105,11 +105,12 @@ void Controller::AddPartitions(std::string topic,
         zkdata::TopicZNode::Path(topic), znode.Encode(), kMatchAnyVersion,
         [this, topic, znode, new_partitions, done](zk::Reply<zk::Stat> reply) {
           if (!reply.ok()) return done(zk::ToStatus(reply.err, zkdata::TopicZNode::Path(topic)));
-          WriteStates(topic, new_partitions, [this, topic, znode, done](util::Status s) {
+          const int32_t version = reply.value.version;
+          WriteStates(topic, new_partitions, [this, topic, znode, version, done](util::Status s) {
             if (!s.ok()) return done(s);
             const TopicInfo* t = cache_.GetTopic(topic);
             auto configs = t ? t->configs : std::map<std::string, std::string>{};
-            if (!stopped_) apply_(topic, znode, configs);
+            if (!stopped_) apply_(topic, znode, configs, version);
             Log().info("[{}] now has {} partition(s)", topic, znode.partitions.size());
             done(util::Status::OK());
           });

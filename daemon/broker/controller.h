@@ -39,7 +39,8 @@ class Controller {
  public:
   // Applies a topic to this broker's cache and logs (what the watch would do).
   using ApplyTopic = std::function<void(const std::string& name, const zkdata::TopicZNode& znode,
-                                        const std::map<std::string, std::string>& configs)>;
+                                        const std::map<std::string, std::string>& configs,
+                                        int32_t zk_version)>;
 
   Controller(int32_t broker_id, KafkaZk& zk, MetadataCache& cache, ApplyTopic apply);
 

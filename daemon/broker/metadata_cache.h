@@ -38,6 +38,7 @@ struct TopicInfo {
   std::string topic_id;  // Kafka Uuid, base64url
   std::map<int32_t, PartitionInfo> partitions;
   std::map<std::string, std::string> configs;  // topic overrides (/config/topics/<t>)
+  int32_t zk_version = -1;  // Stat.version of /brokers/topics/<t> this was read from
 };
 
 class MetadataCache {

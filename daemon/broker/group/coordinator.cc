@@ -44,6 +44,20 @@ protocol::HeartbeatResponse HeartbeatResult(ErrorCode error) {
   return r;
 }
 
+// Kafka's validateCurrentMember: a static member's instance id must map to
+// this member id (FENCED_INSTANCE_ID otherwise, UNKNOWN_MEMBER_ID if the
+// instance is unknown), and the member must exist.
+int16_t ValidateCurrentMember(const Group& group, const std::string& member_id,
+                              const std::optional<std::string>& instance) {
+  if (instance) {
+    auto current = group.StaticMemberId(instance);
+    if (!current) return ToWire(ErrorCode::kUnknownMemberId);
+    if (*current != member_id) return ToWire(ErrorCode::kFencedInstanceId);
+  }
+  if (!group.Has(member_id)) return ToWire(ErrorCode::kUnknownMemberId);
+  return kNone;
+}
+
 // Kafka's mapping of append errors for offset commits (GroupMetadataManager.storeOffsets).
 int16_t MapCommitAppendError(int16_t e) {
   switch (static_cast<ErrorCode>(e)) {
@@ -115,7 +129,8 @@ int32_t GroupCoordinator::PartitionFor(std::string_view group_id) const {
 }
 
 std::string GroupCoordinator::NewMemberId(const std::string& client_id) {
-  // <client id>-<random UUID>, as Kafka (UUID.randomUUID().toString).
+  // <client id or group instance id>-<random UUID>, as Kafka
+  // (UUID.randomUUID().toString).
   uint64_t hi = rng_(), lo = rng_();
   hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // IETF variant
@@ -272,6 +287,7 @@ void GroupCoordinator::UnloadGroup(Group& group) {
   GroupState prev = group.state;
   group.TransitionTo(GroupState::kDead, Now());
   if (group.join_timer) group.join_timer->cancel();
+  if (group.sync_timer) group.sync_timer->cancel();
   for (auto& [id, timer] : group.pending_members) timer->cancel();
   for (auto& m : group.members) {
     if (m->session_timer) m->session_timer->cancel();
@@ -364,10 +380,13 @@ void GroupCoordinator::JoinGroup(const protocol::JoinGroupRequest& request, int1
     if (!unknown) return done(JoinError(member_id, ErrorCode::kUnknownMemberId));
     group = &GetOrCreateGroup(request.group_id);
   }
-  if (unknown && !group->IsPending(member_id) &&
-      static_cast<int64_t>(group->members.size()) >= config_.group_max_size &&
-      !(args.group_instance_id && group->StaticMemberId(args.group_instance_id))) {
-    return done(JoinError(member_id, ErrorCode::kGroupMaxSizeReached));
+  if (!AcceptJoiningMember(*group, member_id)) {
+    if (Member* m = group->Find(member_id)) {
+      // Over capacity (group.max.size lowered): shed a member that has not rejoined.
+      if (m->session_timer) m->session_timer->cancel();
+      group->Remove(member_id);
+    }
+    return done(JoinError("", ErrorCode::kGroupMaxSizeReached));
   }
   if (unknown) {
     UnknownMemberJoin(*group, std::move(args), std::move(done));
@@ -380,6 +399,23 @@ void GroupCoordinator::JoinGroup(const protocol::JoinGroupRequest& request, int1
   }
 }
 
+bool GroupCoordinator::AcceptJoiningMember(const Group& group, const std::string& member_id) const {
+  switch (group.state) {
+    case GroupState::kEmpty:
+    case GroupState::kDead:
+      return true;
+    case GroupState::kPreparingRebalance: {
+      const Member* m = group.Find(member_id);
+      return (m != nullptr && m->awaiting_join) || group.num_awaiting_join < config_.group_max_size;
+    }
+    case GroupState::kCompletingRebalance:
+    case GroupState::kStable:
+      return group.Has(member_id) ||
+             static_cast<int64_t>(group.members.size()) < config_.group_max_size;
+  }
+  return true;
+}
+
 void GroupCoordinator::UnknownMemberJoin(Group& group, JoinArgs args, JoinGroupCallback done) {
   if (group.Is(GroupState::kDead)) {
     return done(JoinError("", ErrorCode::kCoordinatorNotAvailable));
@@ -387,7 +423,7 @@ void GroupCoordinator::UnknownMemberJoin(Group& group, JoinArgs args, JoinGroupC
   if (!group.SupportsProtocols(args.protocol_type, args.protocols)) {
     return done(JoinError("", ErrorCode::kInconsistentGroupProtocol));
   }
-  std::string new_id = NewMemberId(args.client.client_id);
+  std::string new_id = NewMemberId(args.group_instance_id.value_or(args.client.client_id));
   if (args.group_instance_id) {
     if (group.StaticMemberId(args.group_instance_id)) {
       UpdateStaticMemberAndRebalance(group, new_id, args, std::move(done));
@@ -421,11 +457,10 @@ void GroupCoordinator::KnownMemberJoin(Group& group, JoinArgs args, JoinGroupCal
     RemovePendingMember(group, member_id);
     return AddMemberAndRebalance(group, member_id, args, std::move(done));
   }
-  if (group.IsStaticMemberFenced(member_id, args.group_instance_id)) {
-    return done(JoinError(member_id, ErrorCode::kFencedInstanceId));
+  if (int16_t e = ValidateCurrentMember(group, member_id, args.group_instance_id); e != kNone) {
+    return done(JoinError(member_id, static_cast<ErrorCode>(e)));
   }
   Member* member = group.Find(member_id);
-  if (member == nullptr) return done(JoinError(member_id, ErrorCode::kUnknownMemberId));
   switch (group.state) {
     case GroupState::kPreparingRebalance:
       return UpdateMemberAndRebalance(group, *member, args, std::move(done));
@@ -499,6 +534,8 @@ void GroupCoordinator::UpdateStaticMemberAndRebalance(Group& group, const std::s
     cb(SyncError(ToWire(ErrorCode::kFencedInstanceId)));
   }
   group.ReplaceStaticMember(instance, old_id, new_id);
+  member->rebalance_timeout_ms = args.rebalance_timeout_ms;
+  member->session_timeout_ms = args.session_timeout_ms;
   ScheduleSession(group, *member, member->session_timeout_ms);
   auto old_protocols = member->protocols;
   Log()->info("group {}: static member {} rejoined as {}", group.group_id, instance, new_id);
@@ -558,6 +595,8 @@ void GroupCoordinator::UpdateStaticMemberAndRebalance(Group& group, const std::s
 
 void GroupCoordinator::UpdateMemberAndRebalance(Group& group, Member& member, JoinArgs& args,
                                                 JoinGroupCallback done) {
+  member.rebalance_timeout_ms = args.rebalance_timeout_ms;
+  member.session_timeout_ms = args.session_timeout_ms;
   group.UpdateMember(member, std::move(args.protocols), std::move(done));
   MaybePrepareRebalance(group);
 }
@@ -595,6 +634,7 @@ void GroupCoordinator::PrepareRebalance(Group& group) {
   if (group.Is(GroupState::kCompletingRebalance)) {
     ResetAndPropagateAssignmentError(group, ToWire(ErrorCode::kRebalanceInProgress));
   }
+  ClearPendingSync(group);
   bool was_empty = group.Is(GroupState::kEmpty);
   group.TransitionTo(GroupState::kPreparingRebalance, Now());
   Log()->info("group {}: preparing rebalance (generation {})", group.group_id,
@@ -692,8 +732,47 @@ void GroupCoordinator::CompleteJoin(Group& group) {
     }
     m->is_new = false;
     ScheduleSession(group, *m, m->session_timeout_ms);
+    group.pending_sync.insert(m->member_id);
   }
+  StartSyncTimer(group);
   for (auto& [cb, r] : answers) cb(std::move(r));
+}
+
+void GroupCoordinator::StartSyncTimer(Group& group) {
+  // Kafka's DelayedSync: members that do not send SyncGroup within the
+  // rebalance timeout are removed and the group rebalances.
+  if (!group.sync_timer) group.sync_timer = std::make_unique<boost::asio::steady_timer>(io_);
+  uint64_t epoch = ++group.sync_epoch;
+  group.sync_timer->expires_after(std::chrono::milliseconds(group.RebalanceTimeoutMs()));
+  std::string group_id = group.group_id;
+  int32_t generation = group.generation_id;
+  group.sync_timer->async_wait([this, group_id, epoch, generation](const boost::system::error_code& ec) {
+    if (ec) return;
+    Group* g = GetGroup(group_id);
+    if (g == nullptr || g->sync_epoch != epoch || g->generation_id != generation) return;
+    if (!(g->Is(GroupState::kCompletingRebalance) || g->Is(GroupState::kStable)) ||
+        g->pending_sync.empty()) {
+      return;
+    }
+    std::vector<std::string> late(g->pending_sync.begin(), g->pending_sync.end());
+    for (const std::string& id : late) {
+      Log()->info("group {}: member {} never sent SyncGroup, removed", group_id, id);
+      auto m = g->Remove(id);
+      if (m && m->session_timer) m->session_timer->cancel();
+    }
+    PrepareRebalance(*g);
+  });
+}
+
+void GroupCoordinator::RemovePendingSync(Group& group, const std::string& member_id) {
+  group.pending_sync.erase(member_id);
+  if (group.pending_sync.empty()) ClearPendingSync(group);
+}
+
+void GroupCoordinator::ClearPendingSync(Group& group) {
+  group.pending_sync.clear();
+  ++group.sync_epoch;
+  if (group.sync_timer) group.sync_timer->cancel();
 }
 
 void GroupCoordinator::ResetAndPropagateAssignmentError(Group& group, int16_t error) {
@@ -814,16 +893,22 @@ void GroupCoordinator::RemoveMemberAndUpdateGroup(Group& group, const std::strin
 
 void GroupCoordinator::SyncGroup(const protocol::SyncGroupRequest& request, int16_t version,
                                  SyncGroupCallback done) {
-  if (int16_t e = ValidateGroup(request.group_id, false); e != kNone) return done(SyncError(e));
+  if (int16_t e = ValidateGroup(request.group_id, false); e != kNone) {
+    // While loading, the rebalance state is lost anyway: REBALANCE_IN_PROGRESS
+    // makes the member rejoin (older clients do not expect LOAD_IN_PROGRESS).
+    if (e == ToWire(ErrorCode::kCoordinatorLoadInProgress)) {
+      e = ToWire(ErrorCode::kRebalanceInProgress);
+    }
+    return done(SyncError(e));
+  }
   Group* group = GetGroup(request.group_id);
   if (group == nullptr) return done(SyncError(ToWire(ErrorCode::kUnknownMemberId)));
   std::optional<std::string> instance = version >= 3 ? request.group_instance_id : std::nullopt;
   if (group->Is(GroupState::kDead)) return done(SyncError(ToWire(ErrorCode::kCoordinatorNotAvailable)));
-  if (group->IsStaticMemberFenced(request.member_id, instance)) {
-    return done(SyncError(ToWire(ErrorCode::kFencedInstanceId)));
+  if (int16_t e = ValidateCurrentMember(*group, request.member_id, instance); e != kNone) {
+    return done(SyncError(e));
   }
   Member* member = group->Find(request.member_id);
-  if (member == nullptr) return done(SyncError(ToWire(ErrorCode::kUnknownMemberId)));
   if (request.generation_id != group->generation_id) {
     return done(SyncError(ToWire(ErrorCode::kIllegalGeneration)));
   }
@@ -835,6 +920,7 @@ void GroupCoordinator::SyncGroup(const protocol::SyncGroupRequest& request, int1
       return done(SyncError(ToWire(ErrorCode::kRebalanceInProgress)));
     case GroupState::kCompletingRebalance: {
       member->awaiting_sync = std::move(done);
+      RemovePendingSync(*group, request.member_id);
       ScheduleSession(*group, *member, member->session_timeout_ms);
       if (group->IsLeader(request.member_id)) {
         std::map<std::string, std::string> assignment;
@@ -863,6 +949,7 @@ void GroupCoordinator::SyncGroup(const protocol::SyncGroupRequest& request, int1
       return;
     }
     case GroupState::kStable: {
+      RemovePendingSync(*group, request.member_id);
       ScheduleSession(*group, *member, member->session_timeout_ms);
       protocol::SyncGroupResponse r;
       r.assignment = member->assignment;
@@ -874,17 +961,18 @@ void GroupCoordinator::SyncGroup(const protocol::SyncGroupRequest& request, int1
 void GroupCoordinator::Heartbeat(const protocol::HeartbeatRequest& request, int16_t version,
                                  HeartbeatCallback done) {
   if (int16_t e = ValidateGroup(request.group_id, false); e != kNone) {
+    // Still loading: answer blindly (Kafka does), the member keeps its session.
+    if (e == ToWire(ErrorCode::kCoordinatorLoadInProgress)) e = kNone;
     return done(HeartbeatResult(static_cast<ErrorCode>(e)));
   }
   Group* group = GetGroup(request.group_id);
   if (group == nullptr) return done(HeartbeatResult(ErrorCode::kUnknownMemberId));
   std::optional<std::string> instance = version >= 3 ? request.group_instance_id : std::nullopt;
   if (group->Is(GroupState::kDead)) return done(HeartbeatResult(ErrorCode::kCoordinatorNotAvailable));
-  if (group->IsStaticMemberFenced(request.member_id, instance)) {
-    return done(HeartbeatResult(ErrorCode::kFencedInstanceId));
+  if (int16_t e = ValidateCurrentMember(*group, request.member_id, instance); e != kNone) {
+    return done(HeartbeatResult(static_cast<ErrorCode>(e)));
   }
   Member* member = group->Find(request.member_id);
-  if (member == nullptr) return done(HeartbeatResult(ErrorCode::kUnknownMemberId));
   if (request.generation_id != group->generation_id) {
     return done(HeartbeatResult(ErrorCode::kIllegalGeneration));
   }
@@ -945,22 +1033,23 @@ void GroupCoordinator::LeaveGroup(const protocol::LeaveGroupRequest& request, in
     return finish();
   }
   for (const auto& who : leaving) {
-    if (!who.member_id.empty() && group->IsStaticMemberFenced(who.member_id, who.group_instance_id)) {
-      member_result(who, ErrorCode::kFencedInstanceId);
-      continue;
-    }
-    if (group->IsPending(who.member_id)) {
-      RemovePendingMember(*group, who.member_id);
+    std::string member_id = who.member_id;
+    if (member_id.empty()) {
+      // Administrative removal by group instance id.
+      auto current = group->StaticMemberId(who.group_instance_id);
+      if (!current) {
+        member_result(who, ErrorCode::kUnknownMemberId);
+        continue;
+      }
+      member_id = *current;
+    } else if (group->IsPending(member_id)) {
+      RemovePendingMember(*group, member_id);
       if (group->Is(GroupState::kPreparingRebalance)) TryCompleteJoin(*group);
       member_result(who, ErrorCode::kNone);
       continue;
-    }
-    std::string member_id = who.member_id;
-    if (member_id.empty() && who.group_instance_id) {
-      member_id = group->StaticMemberId(who.group_instance_id).value_or("");
-    }
-    if (member_id.empty() || !group->Has(member_id)) {
-      member_result(who, ErrorCode::kUnknownMemberId);
+    } else if (int16_t e = ValidateCurrentMember(*group, member_id, who.group_instance_id);
+               e != kNone) {
+      member_result(who, static_cast<ErrorCode>(e));
       continue;
     }
     Log()->info("group {}: member {} left", group->group_id, member_id);
@@ -1040,18 +1129,24 @@ void GroupCoordinator::OffsetCommit(const protocol::OffsetCommitRequest& request
     // Simple (standalone) consumer: Kafka keeps its offsets in an Empty group.
     group = &GetOrCreateGroup(request.group_id);
   }
+  // Kafka's validateOffsetCommit.
   if (group->Is(GroupState::kDead)) return all_error(ToWire(ErrorCode::kCoordinatorNotAvailable));
-  if (group->IsStaticMemberFenced(request.member_id, instance)) {
-    return all_error(ToWire(ErrorCode::kFencedInstanceId));
-  }
   if (request.generation_id < 0 && group->Is(GroupState::kEmpty)) {
+    // Admin client or a consumer without group management.
     return DoCommit(*group, request, version, std::move(done));
   }
-  Member* member = group->Find(request.member_id);
-  if (member == nullptr) return all_error(ToWire(ErrorCode::kUnknownMemberId));
-  if (request.generation_id != group->generation_id) {
-    return all_error(ToWire(ErrorCode::kIllegalGeneration));
+  if (request.generation_id >= 0 || !request.member_id.empty() || instance) {
+    if (int16_t e = ValidateCurrentMember(*group, request.member_id, instance); e != kNone) {
+      return all_error(e);
+    }
+    if (request.generation_id != group->generation_id) {
+      return all_error(ToWire(ErrorCode::kIllegalGeneration));
+    }
+  } else {
+    // Non-empty group: only members may commit.
+    return all_error(ToWire(ErrorCode::kUnknownMemberId));
   }
+  Member* member = group->Find(request.member_id);
   switch (group->state) {
     case GroupState::kStable:
     case GroupState::kPreparingRebalance:

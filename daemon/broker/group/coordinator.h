@@ -163,6 +163,7 @@ class GroupCoordinator {
     std::vector<std::pair<std::string, std::string>> protocols;
     bool require_known_member_id = false;
   };
+  bool AcceptJoiningMember(const Group& group, const std::string& member_id) const;
   void UnknownMemberJoin(Group& group, JoinArgs args, JoinGroupCallback done);
   void KnownMemberJoin(Group& group, JoinArgs args, JoinGroupCallback done);
   void AddMemberAndRebalance(Group& group, const std::string& member_id, JoinArgs& args,
@@ -178,6 +179,9 @@ class GroupCoordinator {
   void CompleteJoin(Group& group);
   void StartJoinTimer(Group& group, int32_t delay_ms);
   void OnJoinTimer(Group& group);
+  void StartSyncTimer(Group& group);
+  void RemovePendingSync(Group& group, const std::string& member_id);
+  void ClearPendingSync(Group& group);
 
   void ScheduleSession(Group& group, Member& member, int32_t timeout_ms);
   void OnSessionExpired(const std::string& group_id, const std::string& member_id,

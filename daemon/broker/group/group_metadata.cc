@@ -65,6 +65,7 @@ std::unique_ptr<Member> Group::Remove(std::string_view member_id) {
     if (--protocol_votes[name] <= 0) protocol_votes.erase(name);
   }
   if (m->awaiting_join) --num_awaiting_join;
+  pending_sync.erase(m->member_id);
   if (m->group_instance_id) {
     auto s = static_members.find(*m->group_instance_id);
     if (s != static_members.end() && s->second == m->member_id) static_members.erase(s);
@@ -98,6 +99,7 @@ Member* Group::ReplaceStaticMember(const std::string& instance_id, const std::st
   if (m == nullptr) return nullptr;
   m->member_id = new_id;
   static_members[instance_id] = new_id;
+  if (pending_sync.erase(old_id) != 0) pending_sync.insert(new_id);
   if (IsLeader(old_id)) leader_id = new_id;
   return m;
 }

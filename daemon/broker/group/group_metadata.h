@@ -82,6 +82,12 @@ struct Group {
   bool initial_delay_active = false;
   int32_t initial_delay_remaining_ms = 0;
 
+  // Members of the current generation that have not sent SyncGroup yet, and
+  // the timer (rebalance timeout) after which they are removed (DelayedSync).
+  std::set<std::string> pending_sync;
+  std::unique_ptr<boost::asio::steady_timer> sync_timer;
+  uint64_t sync_epoch = 0;
+
   // Topics the members subscribe to, for protocol type "consumer" (parsed from
   // the ConsumerProtocol subscription prefix); nullopt when unknown.
   std::optional<std::set<std::string>> subscribed_topics;
