@@ -428,6 +428,40 @@ TEST_CASE("static member rejoining with different protocols triggers a rebalance
   CHECK(j->protocol_name == "roundrobin");
 }
 
+TEST_CASE("members that never send SyncGroup are removed after the rebalance timeout") {
+  Harness h;
+  auto a = h.Join("g", "", 3, std::nullopt, 2000, 150);
+  auto b = h.Join("g", "", 3, std::nullopt, 2000, 150);
+  REQUIRE(h.RunUntil([&] { return Ready(a) && Ready(b); }));
+  std::string leader = (*a)->member_id, follower = (*b)->member_id;
+  auto sl = h.Sync("g", leader, 1, {{leader, "x"}, {follower, "y"}});
+  REQUIRE(h.RunUntil([&] { return Ready(sl); }));
+  CHECK(h.coord->StateOf("g") == GroupState::kStable);
+  // The follower never syncs: dropped, and the group rebalances without it.
+  REQUIRE(h.RunUntil([&] { return h.coord->StateOf("g") == GroupState::kPreparingRebalance; }));
+  CHECK_FALSE(h.coord->FindGroup("g")->Has(follower));
+  CHECK(h.Heartbeat("g", leader, 1) == ToWire(ErrorCode::kRebalanceInProgress));
+}
+
+TEST_CASE("static members: id prefix, unknown instance ids") {
+  Harness h;
+  auto a = h.Join("g", "", 5, "inst-1");
+  REQUIRE(h.RunUntil([&] { return Ready(a); }));
+  CHECK((*a)->member_id.rfind("inst-1-", 0) == 0);
+  CHECK(h.Heartbeat("g", (*a)->member_id, 1, "other") == ToWire(ErrorCode::kUnknownMemberId));
+  // LeaveGroup by instance id only (administrative removal).
+  protocol::LeaveGroupRequest r;
+  r.group_id = "g";
+  r.members.push_back({"", "inst-1", {}});
+  r.members.push_back({"", "nope", {}});
+  protocol::LeaveGroupResponse resp;
+  h.coord->LeaveGroup(r, 4, [&](auto x) { resp = x; });
+  REQUIRE(resp.members.size() == 2);
+  CHECK(resp.members[0].error_code == kNoError);
+  CHECK(resp.members[1].error_code == ToWire(ErrorCode::kUnknownMemberId));
+  CHECK(h.coord->StateOf("g") == GroupState::kEmpty);
+}
+
 TEST_CASE("heartbeat errors: unknown member, illegal generation, unknown group") {
   Harness h;
   TwoMembers t = FormStableGroup(h);
@@ -530,14 +564,24 @@ TEST_CASE("a new coordinator reloads groups and offsets from the store") {
 
   auto other = std::make_unique<GroupCoordinator>(h.io, h.store, h.config);
   other->OnBecomeCoordinator(0);
-  // Loading: retriable error until the load finishes.
+  // Loading: heartbeats are answered blindly, syncs ask for a rejoin, the
+  // rest get the retriable COORDINATOR_LOAD_IN_PROGRESS.
   protocol::HeartbeatRequest hb;
   hb.group_id = "g";
   hb.member_id = t.leader;
   hb.generation_id = t.generation;
   int16_t err = -1;
   other->Heartbeat(hb, 3, [&](auto r) { err = r.error_code; });
-  CHECK(err == ToWire(ErrorCode::kCoordinatorLoadInProgress));
+  CHECK(err == kNoError);
+  protocol::SyncGroupRequest sync;
+  sync.group_id = "g";
+  other->SyncGroup(sync, 3, [&](auto r) { err = r.error_code; });
+  CHECK(err == ToWire(ErrorCode::kRebalanceInProgress));
+  protocol::OffsetFetchRequest fetch;
+  fetch.group_id = "g";
+  protocol::OffsetFetchResponse fr;
+  other->OffsetFetch(fetch, 7, [&](auto r) { fr = r; });
+  CHECK(fr.error_code == ToWire(ErrorCode::kCoordinatorLoadInProgress));
   h.coord = std::move(other);
   h.Poll();
   REQUIRE_FALSE(h.coord->IsLoading(0));
