@@ -131,7 +131,10 @@ void Connection::ProcessInput() {
       return;
     }
   }
-  if (!closed_) in_.erase(0, pos);
+  if (closed_) return;
+  in_.erase(0, pos);
+  // Do not keep a big frame's buffer around on an idle connection.
+  if (in_.empty() && in_.capacity() > (256 << 10)) std::string().swap(in_);
 }
 
 void Connection::Enqueue(std::string frame, int64_t zxid) {
@@ -419,11 +422,12 @@ void ZkServer::OnTick() {
     last_container_check_ = now;
     ReapContainers();
   }
-  static int64_t last_purge = 0;
+  // Autopurge: once at start (first tick), then every purgeInterval hours.
   if (config_.purge_interval_hours > 0 &&
-      now - last_purge >= int64_t{config_.purge_interval_hours} * 3600 * 1000) {
-    if (last_purge != 0) sync_->Purge(config_.snap_retain_count);
-    last_purge = now;
+      (last_purge_ < 0 ||
+       now - last_purge_ >= int64_t{config_.purge_interval_hours} * 3600 * 1000)) {
+    sync_->Purge(config_.snap_retain_count);
+    last_purge_ = now;
   }
 }
 

@@ -213,6 +213,7 @@ class ZkServer {
   bool flush_posted_ = false;
   int64_t txns_since_snapshot_ = 0;
   int64_t last_container_check_ = 0;
+  int64_t last_purge_ = -1;
   ExpiryQueue<int64_t> expiry_;
   std::unordered_map<int64_t, Connection*> session_owner_;  // session -> live connection
   std::unordered_map<int64_t, int32_t> session_timeout_;    // negotiated timeouts
