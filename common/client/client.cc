@@ -101,13 +101,20 @@ util::Result<Client::MetadataResponse> Client::Metadata(
   if (!bootstrap_) return util::Status::IOError("not bootstrapped");
   const auto deadline = Clock::now() + opts_.request_timeout;
   util::Status last;
-  // Try the bootstrap connection, then the other known brokers.
-  std::vector<Connection*> candidates{bootstrap_.get()};
-  for (const auto& b : metadata_.brokers) {
-    auto c = Broker(b.node_id);
-    if (c.ok() && *c != bootstrap_.get()) candidates.push_back(*c);
-  }
-  for (Connection* conn : candidates) {
+  // Try the bootstrap connection, then the other known brokers (opened only
+  // when needed, so a dead broker costs nothing while the first one answers).
+  std::vector<int32_t> others;
+  for (const auto& b : metadata_.brokers) others.push_back(b.node_id);
+  for (size_t i = 0; i <= others.size(); ++i) {
+    Connection* conn = bootstrap_.get();
+    if (i > 0) {
+      auto c = Broker(others[i - 1]);
+      if (!c.ok()) {
+        last = c.status();
+        continue;
+      }
+      conn = *c;
+    }
     if (!conn->is_open()) {
       auto st = conn->Open(std::min(Left(deadline), opts_.bootstrap_timeout));
       if (!st.ok()) {

@@ -168,3 +168,53 @@ def test_broker_api_versions(mock_cluster):
         assert "\tProduce(0): 0 to 7 [usable: 7]," in lines
         assert "\tApiVersions(18): 0 to 2 [usable: 2]," in lines
         assert "\tCreateTopics(19): UNSUPPORTED," in lines
+
+
+def test_acks_zero_and_sync(mock_cluster):
+    topic = new_topic()
+    produce(mock_cluster, topic, "p\nq\n", "--request-required-acks", "0")
+    produce(mock_cluster, topic, "r\n", "--sync", "--producer-property", "acks=all")
+    r = consume(mock_cluster, topic, "--from-beginning", "--max-messages", "3")
+    assert sorted(r.stdout.splitlines()) == ["p", "q", "r"]
+
+
+def test_prompt_only_on_a_terminal(mock_cluster):
+    import os
+    import pty
+    import subprocess
+
+    import testlib
+    from tools import TOOLS
+    topic = new_topic()
+    master, slave = pty.openpty()
+    p = subprocess.Popen([testlib.binary(TOOLS["kafka-console-producer"]), "--bootstrap-server",
+                          mock_cluster, "--topic", topic], stdin=slave, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    os.close(slave)
+    os.write(master, b"hello\n")
+    os.write(master, b"\x04")  # EOF from the terminal
+    out, err = p.communicate(timeout=20)
+    os.close(master)
+    assert p.returncode == 0, err
+    assert out.startswith(b">")
+    r = consume(mock_cluster, topic, "--from-beginning", "--max-messages", "1")
+    assert r.stdout == "hello\n"
+
+
+def test_consumer_stops_on_sigterm_with_its_count(mock_cluster):
+    import signal
+    import subprocess
+
+    import testlib
+    from tools import TOOLS
+    topic = new_topic()
+    produce(mock_cluster, topic, "1\n2\n")
+    p = subprocess.Popen([testlib.binary(TOOLS["kafka-console-consumer"]), "--bootstrap-server",
+                          mock_cluster, "--topic", topic, "--from-beginning"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [p.stdout.readline(), p.stdout.readline()]
+    assert sorted(lines) == ["1\n", "2\n"]
+    p.send_signal(signal.SIGTERM)
+    out, err = p.communicate(timeout=10)
+    assert p.returncode == 0
+    assert "Processed a total of 2 messages" in err

@@ -96,6 +96,14 @@ class Sender {
         partitioner_(std::random_device{}()) {}
 
   void Add(kafka::tools::LineRecord r) {
+    if (!topic_error_.empty()) {
+      // The topic could not be found once: fail the rest at once, not after
+      // another metadata wait per line.
+      Pending p;
+      p.shapes.emplace_back(r.key, r.value.size());
+      ReportFailed(p, topic_error_);
+      return;
+    }
     if (partitions_ < 0 && !LoadPartitions(r)) return;
     const int32_t p = partitioner_.Partition(r.key, partitions_);
     Pending& b = pending_[p];
@@ -182,6 +190,7 @@ class Sender {
               std::to_string(client_.options().retry_timeout.count()) + " ms.";
       }
       ReportFailed(p, why);
+      topic_error_ = why;
       return false;
     }
     partitions_ = static_cast<int32_t>((*t)->partitions.size());
@@ -207,6 +216,7 @@ class Sender {
   bool sync_;
   kafka::client::Partitioner partitioner_;
   int32_t partitions_ = -1;
+  std::string topic_error_;
   std::map<int32_t, Pending> pending_;
   long failed_ = 0;
 };
