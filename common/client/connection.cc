@@ -87,7 +87,12 @@ util::Status Connection::Open(Ms timeout) {
     if (st.IsTimeout()) why = "connection timed out";
     return util::Status::IOError(why);
   }
-  return Negotiate(left());
+  st = Negotiate(left());
+  if (st.IsTimeout()) {
+    return util::Status::Timeout("no answer to ApiVersions within " +
+                                 std::to_string(timeout.count()) + " ms");
+  }
+  return st;
 }
 
 util::Status Connection::Negotiate(Ms timeout) {
