@@ -218,3 +218,12 @@ def test_consumer_stops_on_sigterm_with_its_count(mock_cluster):
     out, err = p.communicate(timeout=10)
     assert p.returncode == 0
     assert "Processed a total of 2 messages" in err
+
+
+def test_batch_larger_than_max_partition_fetch_bytes(mock_cluster):
+    topic = new_topic()
+    big = "x" * 5000
+    produce(mock_cluster, topic, "".join(f"{i}{big}\n" for i in range(3)), "--linger-ms", "5000")
+    r = consume(mock_cluster, topic, "--from-beginning", "--max-messages", "3",
+                "--consumer-property", "max.partition.fetch.bytes=1024")
+    assert sorted(line[0] for line in r.stdout.splitlines()) == ["0", "1", "2"]

@@ -225,7 +225,6 @@ int main(int argc, char** argv) {
   }
   const int64_t reset_policy = opts.Has("from-beginning") ? -2 : -1;
 
-  std::map<int32_t, int32_t> max_bytes;
   auto last_message = Clock::now();
   while (!g_stop && (max_messages < 0 || g_processed < max_messages)) {
     auto got = client.Fetch(topic, positions, 500, max_partition_bytes, isolation, skip_errors);
@@ -253,7 +252,12 @@ int main(int argc, char** argv) {
       }
       if (max_messages < 0 || g_processed < max_messages) positions[p] = std::max(positions[p], fp.next_offset);
       if (!fp.records.empty()) last_message = Clock::now();
-      if (fp.too_small) log->warn("a record batch of partition {} is larger than max.partition.fetch.bytes", p);
+      if (fp.too_small) {
+        // A batch bigger than the per-partition limit: ask for more next time
+        // (the Java consumer makes the same progress guarantee).
+        max_partition_bytes = std::min(max_partition_bytes * 2, 64 << 20);
+        log->debug("partition {}: raising max.partition.fetch.bytes to {}", p, max_partition_bytes);
+      }
     }
     if (!out.empty()) {
       if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
