@@ -317,8 +317,8 @@ TEST_CASE("members that do not rejoin within the rebalance timeout are removed")
 
 TEST_CASE("session timeout removes a member and rebalances") {
   Harness h;
-  auto a = h.Join("g", "", 3, std::nullopt, 150, 1000);
-  auto b = h.Join("g", "", 3, std::nullopt, 150, 1000);
+  auto a = h.Join("g", "", 3, std::nullopt, 400, 1000);
+  auto b = h.Join("g", "", 3, std::nullopt, 400, 1000);
   REQUIRE(h.RunUntil([&] { return Ready(a) && Ready(b); }));
   std::string leader = (*a)->member_id, follower = (*b)->member_id;
   auto sl = h.Sync("g", leader, 1, {{leader, "x"}, {follower, "y"}});
@@ -326,9 +326,9 @@ TEST_CASE("session timeout removes a member and rebalances") {
   REQUIRE(h.RunUntil([&] { return Ready(sl) && Ready(sf); }));
   // Only the leader heartbeats.
   bool rebalancing = false;
-  auto deadline = std::chrono::steady_clock::now() + 2s;
+  auto deadline = std::chrono::steady_clock::now() + 3s;
   while (std::chrono::steady_clock::now() < deadline) {
-    h.RunFor(30ms);
+    h.RunFor(20ms);
     int16_t e = h.Heartbeat("g", leader, 1);
     if (e == ToWire(ErrorCode::kRebalanceInProgress)) {
       rebalancing = true;
@@ -338,7 +338,7 @@ TEST_CASE("session timeout removes a member and rebalances") {
   }
   REQUIRE(rebalancing);
   CHECK(h.coord->FindGroup("g")->members.size() == 1);
-  auto again = h.Join("g", leader, 3, std::nullopt, 150, 1000);
+  auto again = h.Join("g", leader, 3, std::nullopt, 400, 1000);
   h.Poll();
   REQUIRE(Ready(again));
   CHECK((*again)->generation_id == 2);
