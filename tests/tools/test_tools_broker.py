@@ -169,5 +169,6 @@ def test_broker_api_versions(brokers):
     for i, block in enumerate(blocks):
         lines = block.splitlines()
         assert lines[0] == f"127.0.0.1:{brokers.port(i + 1)} (id: {i + 1} rack: null) -> ("
-        assert "\tProduce(0): 3 to 7 [usable: 7]," in lines
-        assert "\tMetadata(3): 0 to 9 [usable: 9]," in lines
+        # Our codec does Produce 3-7 and Metadata 0-9; the broker's ranges may be wider.
+        assert any(re.fullmatch(r"\tProduce\(0\): \d to \d+ \[usable: 7\],", x) for x in lines)
+        assert any(re.fullmatch(r"\tMetadata\(3\): \d to \d+ \[usable: 9\],", x) for x in lines)
