@@ -22,8 +22,10 @@ def api_versions_ok(port):
 
 def produce_raw(port, topic, partition, records, acks=1, version=3):
     from kafka.protocol.produce import ProduceRequest, ProduceResponse
-    req = ProduceRequest[version](transactional_id=None, required_acks=acks, timeout=5000,
-                                  topics=[(topic, [(partition, records)])])
+    fields = dict(required_acks=acks, timeout=5000, topics=[(topic, [(partition, records)])])
+    if version >= 3:
+        fields["transactional_id"] = None
+    req = ProduceRequest[version](**fields)
     body = req.encode()
     resp = kafka_request(port, 0, version, body)
     assert resp is not None, "connection closed"
@@ -170,7 +172,7 @@ def test_api_versions_unsupported_version_gets_v0_error_body(one_broker):
     keys = {struct.unpack(">hhh", resp[10 + 6 * i:16 + 6 * i])[0]: struct.unpack(
         ">hhh", resp[10 + 6 * i:16 + 6 * i])[1:] for i in range(count)}
     assert keys[18] == (0, 3)
-    assert keys[0] == (3, 7)
+    assert keys[0] == (0, 7)
     assert keys[1] == (4, 12)
 
 
@@ -325,3 +327,34 @@ def test_expired_zookeeper_session_is_replaced_and_broker_re_registers(cluster):
     assert kcat("-b", bs, "-P", "-t", "exp", input=b"two\n").returncode == 0
     r = kcat("-b", bs, "-C", "-t", "exp", "-o", "beginning", "-e")
     assert r.stdout.decode().split() == ["one", "two"]
+
+
+@pytest.mark.timeout(60)
+def test_produce_v0_to_v2_layouts(one_broker):
+    """Produce is advertised from v0 (librdkafka 2.0.2 compresses only then): the old
+    layouts are read and answered; record batches are accepted, old message sets not."""
+    bs = one_broker.bootstrap()
+    assert kcat("-b", bs, "-P", "-t", "old", input=b"seed\n").returncode == 0
+    port = one_broker.port(0)
+    for version in (0, 1, 2):
+        part = produce_raw(port, "old", 0, batch(), version=version)
+        assert part[1] == 0, (version, part)
+    from kafka.record.memory_records import MemoryRecordsBuilder
+    b = MemoryRecordsBuilder(magic=1, compression_type=0, batch_size=1 << 20)
+    b.append(timestamp=None, key=b"k", value=b"v", headers=[])
+    b.close()
+    assert produce_raw(port, "old", 0, bytes(b.buffer()), version=2)[1] == 2
+    assert end_offset(bs, "old") == 1 + 3 * 3
+
+
+@pytest.mark.timeout(60)
+def test_librdkafka_compresses_gzip(one_broker):
+    bs = one_broker.bootstrap()
+    lines = b"".join(b"k%d:%s\n" % (i, b"x" * 200) for i in range(5000))
+    assert kcat("-b", bs, "-P", "-t", "gz", "-K:", "-z", "gzip", input=lines).returncode == 0
+    logdir = os.path.join(one_broker.brokers[0]["logdir"], "gz-0")
+    size = sum(os.path.getsize(os.path.join(logdir, f)) for f in os.listdir(logdir)
+               if f.endswith(".log"))
+    assert size < len(lines) // 5, f"{size} bytes stored: batches were not compressed"
+    r = kcat("-b", bs, "-C", "-t", "gz", "-o", "beginning", "-e", "-f", "%k:%s\n")
+    assert r.stdout == lines

@@ -1,6 +1,7 @@
 // The one list of implemented APIs, and the typed decode/encode glue around the
 // handlers.
 //
+// Produce is advertised from v0 (see MakeLegacyProduce).
 // Policy for malformed requests (RELIABILITY.md B8/B9): a body that does not
 // decode, or a valid body followed by extra bytes in the same frame, closes the
 // connection without an answer, with a warning naming the peer. Kafka's own
@@ -64,9 +65,74 @@ ApiHandler Make(void (*fn)(const RequestContext&, Req, Respond<Resp>)) {
   return h;
 }
 
+// Produce v0-2 (MessageSet era). librdkafka 2.0.2 compresses (gzip/snappy/lz4)
+// only when the broker's Produce range contains v0, so the range starts at 0 as
+// Kafka's does; clients that pick record batches use v3+. The v0-2 layout is read
+// here (the shared codec starts at v3): acks, timeout, topics[name,
+// partitions[index, records]]. Magic 0/1 message sets are answered with
+// CORRUPT_MESSAGE (no down-conversion); a v2 batch sent with these versions is
+// accepted like v3 without zstd.
+ApiHandler MakeLegacyProduce(const ApiHandler& modern) {
+  ApiHandler h = modern;
+  h.versions = Range(0, modern.versions.hi);
+  h.run = [modern_run = modern.run](const RequestContext& ctx, Reader& body,
+                                    net::Responder responder) {
+    const int16_t version = ctx.header.api_version;
+    if (version >= 3) return modern_run(ctx, body, std::move(responder));
+    ProduceRequest req;
+    req.acks = body.Int16();
+    req.timeout_ms = body.Int32();
+    const int32_t topics = body.ArrayLen(6);
+    bool bad = topics < 0;
+    for (int32_t t = 0; t < topics && body.ok(); ++t) {
+      ProduceRequest::TopicProduceData topic;
+      topic.name = body.String();
+      const int32_t partitions = body.ArrayLen(8);
+      for (int32_t p = 0; p < partitions && body.ok(); ++p) {
+        ProduceRequest::PartitionProduceData part;
+        part.index = body.Int32();
+        part.records = body.NullableBytes();
+        topic.partition_data.push_back(std::move(part));
+      }
+      if (partitions < 0) bad = true;  // null array
+      req.topic_data.push_back(std::move(topic));
+    }
+    if (!body.ok() || bad || !body.AtEnd()) {
+      Log().warn("[{}] closing: undecodable Produce v{} body", ctx.peer, version);
+      responder.Close();
+      return;
+    }
+    auto shared = std::make_shared<net::Responder>(std::move(responder));
+    const int32_t correlation_id = ctx.header.correlation_id;
+    HandleProduce(ctx, std::move(req),
+                  [shared, correlation_id, version](std::optional<ProduceResponse> resp) {
+      if (!resp || !shared->connection_open()) {
+        shared->NoResponse();
+        return;
+      }
+      Writer w;
+      EncodeResponseHeader(correlation_id, 0, w);
+      w.ArrayLen(static_cast<int32_t>(resp->responses.size()));
+      for (const auto& t : resp->responses) {
+        w.String(t.name);
+        w.ArrayLen(static_cast<int32_t>(t.partition_responses.size()));
+        for (const auto& p : t.partition_responses) {
+          w.Int32(p.index);
+          w.Int16(p.error_code);
+          w.Int64(p.base_offset);
+          if (version >= 2) w.Int64(p.log_append_time_ms);
+        }
+      }
+      if (version >= 1) w.Int32(resp->throttle_time_ms);
+      shared->Send(w.Take());
+    });
+  };
+  return h;
+}
+
 std::vector<ApiHandler> BuildHandlers() {
   std::vector<ApiHandler> v = {
-      Make(&HandleProduce),
+      MakeLegacyProduce(Make(&HandleProduce)),
       Make(&HandleFetch),
       Make(&HandleListOffsets),
       Make(&HandleMetadata),
