@@ -607,6 +607,56 @@ TEST_CASE("a new coordinator reloads groups and offsets from the store") {
   CHECK_FALSE(h.coord->StateOf("g"));
 }
 
+TEST_CASE("what reaches __consumer_offsets: Kafka's key and value formats") {
+  Harness h;
+  TwoMembers t = FormStableGroup(h);
+  const auto& log = h.store.Records(0);
+  REQUIRE(log.size() == 1);
+  auto key = DecodeKey(log[0].key);
+  REQUIRE(key);
+  CHECK(std::get<GroupKey>(*key).group == "g");
+  REQUIRE(log[0].value);
+  auto gv = DecodeGroupValue(*log[0].value);
+  REQUIRE(gv);
+  CHECK(gv->protocol_type == "consumer");
+  CHECK(gv->generation == 1);
+  CHECK(gv->protocol == "range");
+  CHECK(gv->leader == t.leader);
+  CHECK(gv->current_state_timestamp == h.now_ms);
+  REQUIRE(gv->members.size() == 2);
+  CHECK(gv->members[1].member_id == t.follower);
+  CHECK(gv->members[1].subscription == "md");
+  CHECK(gv->members[1].assignment == "A1");
+  CHECK(gv->members[1].client_host == "/127.0.0.1");
+  CHECK(gv->members[1].session_timeout_ms == 2000);
+  CHECK(gv->members[1].rebalance_timeout_ms == 1000);
+
+  // OffsetCommit v2 with a retention time writes value v1 (expire timestamp).
+  protocol::OffsetCommitRequest r;
+  r.group_id = "g";
+  r.member_id = t.leader;
+  r.generation_id = t.generation;
+  r.retention_time_ms = 5000;
+  r.topics.push_back({"t", {{4, 77, -1, std::nullopt, {}}}, {}});
+  std::optional<protocol::OffsetCommitResponse> resp;
+  h.coord->OffsetCommit(r, 2, [&](auto x) { resp = x; });
+  REQUIRE(h.RunUntil([&] { return resp.has_value(); }));
+  REQUIRE(log.size() == 2);
+  CHECK(std::get<OffsetKey>(*DecodeKey(log[1].key)) == OffsetKey{"g", "t", 4});
+  auto ov = DecodeOffsetValue(*log[1].value);
+  REQUIRE(ov);
+  CHECK(ov->offset == 77);
+  CHECK(ov->metadata.empty());
+  CHECK(ov->commit_timestamp == h.now_ms);
+  CHECK(ov->expire_timestamp == h.now_ms + 5000);
+  CHECK((*log[1].value)[1] == 1);  // value version 1
+  // ... and v7 (no retention) writes v3 with the leader epoch.
+  CHECK(h.CommitNow("g", t.leader, t.generation, "t", 5, 78) == kNoError);
+  REQUIRE(log.size() == 3);
+  CHECK((*log[2].value)[1] == 3);
+  CHECK(DecodeOffsetValue(*log[2].value)->leader_epoch == 3);
+}
+
 TEST_CASE("resigning answers waiting members NOT_COORDINATOR") {
   Harness h;
   auto a = h.Join("g", "");
