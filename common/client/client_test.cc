@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "common/client/tool_support.h"
+
 namespace kafka::client {
 
 namespace pr = kafka::protocol;
@@ -80,6 +82,27 @@ TEST_CASE("control batches advance the offset without records") {
 TEST_CASE("errors are described with the broker's message first") {
   CHECK(DescribeError(36, std::string("Topic 'x' already exists.")) == "Topic 'x' already exists.");
   CHECK(DescribeError(3).find("UNKNOWN_TOPIC_OR_PARTITION") == 0);
+}
+
+TEST_CASE("k=v lists and client properties") {
+  auto kv = ParseKeyValues({"a=1", "key.separator==", "b=x=y"});
+  REQUIRE(kv.ok());
+  CHECK(kv->at("a") == "1");
+  CHECK(kv->at("key.separator") == "=");
+  CHECK(kv->at("b") == "x=y");
+  auto bad = ParseKeyValues({"novalue"});
+  REQUIRE(!bad.ok());
+  CHECK(bad.status().message() == "Invalid property: novalue");
+
+  ClientOptions o;
+  REQUIRE(ApplyClientProperties({{"client.id", "me"}, {"request.timeout.ms", "1234"},
+                                 {"default.api.timeout.ms", "500"}},
+                                &o)
+              .ok());
+  CHECK(o.client_id == "me");
+  CHECK(o.request_timeout == Ms(1234));
+  CHECK(o.retry_timeout == Ms(500));
+  CHECK(!ApplyClientProperties({{"request.timeout.ms", "abc"}}, &o).ok());
 }
 
 }  // namespace kafka::client
