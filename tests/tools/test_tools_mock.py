@@ -227,3 +227,14 @@ def test_batch_larger_than_max_partition_fetch_bytes(mock_cluster):
     r = consume(mock_cluster, topic, "--from-beginning", "--max-messages", "3",
                 "--consumer-property", "max.partition.fetch.bytes=1024")
     assert sorted(line[0] for line in r.stdout.splitlines()) == ["0", "1", "2"]
+
+
+def test_read_committed_and_skip_flag(mock_cluster):
+    topic = new_topic()
+    produce(mock_cluster, topic, "u\nv\n")
+    r = consume(mock_cluster, topic, "--from-beginning", "--max-messages", "2",
+                "--isolation-level", "read_committed", "--skip-message-on-error")
+    assert sorted(r.stdout.splitlines()) == ["u", "v"]
+    r = run("kafka-console-consumer", "--bootstrap-server", mock_cluster, "--topic", topic,
+            "--isolation-level", "bogus")
+    assert r.returncode == 1 and "isolation.level" in r.stderr
