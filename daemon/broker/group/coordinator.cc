@@ -156,6 +156,8 @@ bool GroupCoordinator::IsLoading(int32_t partition) const {
 
 void GroupCoordinator::OnBecomeCoordinator(int32_t partition) {
   if (!active_) return;
+  // Already ours (a leader epoch bump, say): the cache is current, keep it.
+  if (auto it = partitions_.find(partition); it != partitions_.end()) return;
   PartitionState& ps = partitions_[partition];
   ps.loading = true;
   ps.epoch = next_load_epoch_++;

@@ -88,6 +88,7 @@ class GroupCoordinator {
   // The __consumer_offsets partition that owns group_id.
   int32_t PartitionFor(std::string_view group_id) const;
 
+  // Idempotent: a partition already owned (loaded or loading) is left alone.
   void OnBecomeCoordinator(int32_t partition);
   void OnResign(int32_t partition);
   bool IsLoading(int32_t partition) const;
