@@ -23,21 +23,21 @@ kafka_cpp_start_daemon() {
   echo $! >>"$LOG_DIR/$name.pid"
 }
 
-# kafka_cpp_stop <name> [signal]: signals every PID recorded for <name> that still runs
-# that binary (by PID, never by process name), then forgets them.
+# kafka_cpp_stop <name> [signal]: signals every PID recorded for <name> (by PID, never
+# by process name), waits up to 30 s for them to exit, then forgets them.
 kafka_cpp_stop() {
-  local name=$1 sig=${2:-TERM} pidfile=$LOG_DIR/$1.pid found=0
+  local name=$1 sig=${2:-TERM} pidfile=$LOG_DIR/$1.pid pids=()
   if [[ -f $pidfile ]]; then
     while read -r pid; do
-      [[ -n $pid ]] || continue
-      if kill -0 "$pid" 2>/dev/null; then
-        kill -s "$sig" "$pid" && found=1
-      fi
+      [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && kill -s "$sig" "$pid" && pids+=("$pid")
     done <"$pidfile"
     rm -f "$pidfile"
   fi
-  if [[ $found == 0 ]]; then
+  if ((${#pids[@]} == 0)); then
     echo "No $name server to stop" >&2
     return 1
   fi
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
 }
