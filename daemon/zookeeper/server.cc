@@ -58,6 +58,15 @@ void Connection::OnRead(const boost::system::error_code& ec, size_t n) {
     Close();
     return;
   }
+  if (lingering_) {
+    linger_bytes_ += n;
+    if (linger_bytes_ > (4u << 20)) {
+      Close();
+      return;
+    }
+    Read();
+    return;
+  }
   in_.append(chunk_.data(), n);
   ProcessInput();
   if (closed_) return;
@@ -115,7 +124,7 @@ void Connection::ProcessInput() {
                                        (uint32_t{p[2]} << 8) | p[3]);
     if (len < 0 || static_cast<size_t>(len) > max_frame) {
       server_->log_->warn("[{}] closing: frame length {} outside 0..{}", remote_, len, max_frame);
-      Close();
+      LingerClose();
       return;
     }
     if (in_.size() - pos - 4 < static_cast<size_t>(len)) break;
@@ -138,7 +147,7 @@ void Connection::ProcessInput() {
 }
 
 void Connection::Enqueue(std::string frame, int64_t zxid) {
-  if (closed_) return;
+  if (closed_ || lingering_) return;
   queued_bytes_ += frame.size();
   out_.push_back(Out{std::move(frame), zxid});
   if (queued_bytes_ > kMaxQueuedBytes) {
@@ -162,7 +171,7 @@ void Connection::Release(int64_t durable) {
 }
 
 void Connection::StartWrite() {
-  if (writing_ || closed_ || released_ == 0) return;
+  if (writing_ || closed_ || lingering_ || released_ == 0) return;
   std::vector<asio::const_buffer> bufs;
   size_t count = std::min<size_t>(released_, kMaxGatherBuffers);
   bufs.reserve(count);
@@ -176,6 +185,12 @@ void Connection::StartWrite() {
 void Connection::OnWrite(const boost::system::error_code& ec, size_t, size_t count) {
   writing_ = false;
   if (closed_) return;
+  if (lingering_) {
+    out_.clear();
+    released_ = 0;
+    queued_bytes_ = 0;
+    return;
+  }
   if (ec) {
     Close();
     return;
@@ -196,6 +211,29 @@ void Connection::OnWrite(const boost::system::error_code& ec, size_t, size_t cou
     return;
   }
   MaybeResumeRead();
+}
+
+void Connection::LingerClose() {
+  if (closed_ || lingering_) return;
+  lingering_ = true;
+  closing_ = true;
+  linger_since_ = std::chrono::steady_clock::now();
+  in_.clear();
+  AccountInput();
+  if (!writing_) {  // an in-flight write still uses out_; OnWrite drops it
+    out_.clear();
+    released_ = 0;
+    queued_bytes_ = 0;
+  }
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  if (!reading_) {
+    // Read() refuses while closing_; start the discarding read directly.
+    reading_ = true;
+    socket_.async_read_some(asio::buffer(chunk_),
+                            [self = shared_from_this()](const boost::system::error_code& e,
+                                                        size_t n) { self->OnRead(e, n); });
+  }
 }
 
 void Connection::CloseAfterFlush() {
@@ -412,6 +450,8 @@ void ZkServer::OnTick() {
   std::vector<std::shared_ptr<Connection>> stale;
   for (auto& [id, c] : conns_) {
     if (c->session_id_ == 0 && !c->closing_ && steady_now - c->created_ > limit) {
+      stale.push_back(c);
+    } else if (c->lingering_ && steady_now - c->linger_since_ > std::chrono::seconds(2)) {
       stale.push_back(c);
     }
   }

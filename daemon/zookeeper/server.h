@@ -67,6 +67,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close();
   // Stops reading; closes once every queued frame has been written.
   void CloseAfterFlush();
+  // For a peer that broke framing while possibly still sending: half-closes
+  // (the peer sees EOF) and discards its input for a short while, so it is not
+  // hit by a reset in the middle of its write. Bounded in bytes and time.
+  void LingerClose();
   // Queues a frame; it is written once the log is durable up to `zxid`.
   void Enqueue(std::string frame, int64_t zxid);
   // Releases queued frames up to `durable` and starts writing.
@@ -109,6 +113,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   bool closing_ = false;
   bool closed_ = false;
+  bool lingering_ = false;
+  size_t linger_bytes_ = 0;
+  std::chrono::steady_clock::time_point linger_since_;
   bool got_first_bytes_ = false;
   bool registered_held_ = false;
   bool connect_had_read_only_ = true;  // old clients omit the flag; so does our reply
