@@ -286,8 +286,9 @@ void Broker::OnBrokerIds(std::vector<int32_t> ids) {
     }
   }
   auto pending = std::make_shared<size_t>(0);
+  // Every live broker is re-read: a quick restart (new endpoint) may show up as a
+  // single change of /brokers/ids with the same children.
   for (int32_t id : ids) {
-    if (cache_.IsLive(id)) continue;
     ++*pending;
     kafka_zk_->GetBroker(id, [this, id, pending](util::Result<zkdata::BrokerIdZNode> r) {
       if (r.ok() && !r->endpoints.empty()) {

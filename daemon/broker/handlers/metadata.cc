@@ -16,7 +16,10 @@ void HandleMetadata(const RequestContext& ctx, MetadataRequest req,
   std::optional<std::vector<std::string>> names;
   if (req.topics) {
     names.emplace();
-    for (const auto& t : *req.topics) names->push_back(t.name);
+    std::set<std::string> seen;
+    for (const auto& t : *req.topics) {
+      if (seen.insert(t.name).second) names->push_back(t.name);  // Kafka answers each once
+    }
   }
   if (version == 0 && names && names->empty()) names.reset();  // v0: empty = all
   const bool allow_auto =
