@@ -179,8 +179,6 @@ def wchs(port):
     return tuple(int(x) for x in m.groups())
 
 
-@pytest.mark.xfail_ours(reason="ours' wchs counts child watches and connections without watches; "
-                               "Apache's summary covers data/exists watches only")
 def test_wchs(zk_server, zk, base):
     """wchs summarises data (getData/exists) watches only; child watches are not counted."""
     conns, paths, total = wchs(zk_server.port)

@@ -142,8 +142,6 @@ def test_container_node(zk_server, zk, base):
     assert zk.exists(p).ephemeralOwner == 0  # containers do not show an owner
 
 
-@pytest.mark.xfail_ours(reason="ours delivers recursive-watch events for nodes the watcher may not "
-                               "read (CVE-2024-23944 shape); Apache filters them")
 def test_recursive_watch_hides_protected_nodes(zk_server, zk, base):
     """RELIABILITY.md B17: a persistent recursive watch must not reveal changes or
     child paths of nodes the watching client cannot read."""
@@ -165,8 +163,6 @@ def test_recursive_watch_hides_protected_nodes(zk_server, zk, base):
         zkharness.stop_client(owner)
 
 
-@pytest.mark.xfail_ours(reason="ours delivers watch events on a node the watcher may not read; "
-                               "Apache 3.8 checks READ before delivering")
 def test_watches_on_protected_node_are_silent(zk_server, zk, base):
     """Watches a client may set without READ (exists, addWatch) on a protected node
     deliver nothing about it; reads of it are refused."""

@@ -27,7 +27,6 @@ def get_data_len(c, path):
     return n, st["dataLength"]
 
 
-@pytest.mark.xfail_ours(reason="ours stores null data as empty (getData answers length 0, not -1)")
 def test_null_data_stays_null(zk_server, base):
     """A null buffer (length -1) is kept as null: getData answers length -1, not an
     empty buffer; Java's getData then returns null rather than byte[0]."""
@@ -84,7 +83,6 @@ def test_auth_unknown_scheme_fails_and_closes(zk_server):
         assert c.wait_closed(3.0)
 
 
-@pytest.mark.xfail_ours(reason="ours answers AUTHFAILED to a digest without ':' and to scheme 'ip'")
 def test_auth_lenient_cases(zk_server):
     """Apache accepts a digest credential without ':' and the 'ip' scheme (which
     takes the address from the socket)."""
@@ -100,8 +98,6 @@ def multi_header(op, done=False, err=-1):
     return jint(op) + zkharness.jbool(done) + jint(err)
 
 
-@pytest.mark.xfail_ours(reason="ours answers create2 inside multi with a create2 result (path+stat); "
-                               "Apache answers a plain create result (type 1, path only)")
 def test_multi_create2_result_shape(zk_server, base):
     p = f"{base}/c2"
     with session(zk_server) as c:
@@ -114,7 +110,6 @@ def test_multi_create2_result_shape(zk_server, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours(reason="ours refuses container flag 4 on a plain create (op 1) with BadArguments")
 def test_plain_create_with_container_flag(zk_server, base):
     p = f"{base}/box"
     with session(zk_server) as c:
