@@ -31,7 +31,8 @@ std::string Unhex(std::string_view h) {
       LeaveGroupRequest, LeaveGroupResponse, OffsetCommitRequest, OffsetCommitResponse,        \
       OffsetFetchRequest, OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse,          \
       DescribeGroupsRequest, DescribeGroupsResponse, SaslHandshakeRequest,                     \
-      SaslHandshakeResponse, SaslAuthenticateRequest, SaslAuthenticateResponse
+      SaslHandshakeResponse, SaslAuthenticateRequest, SaslAuthenticateResponse, DeleteGroupsRequest,   \
+      DeleteGroupsResponse, OffsetDeleteRequest, OffsetDeleteResponse
 
 TEMPLATE_TEST_CASE("every message round-trips at every supported version", "[protocol]",
                    ALL_MESSAGES) {
