@@ -107,6 +107,13 @@ void Connection::MaybeResumeRead() {
 }
 
 void Connection::ProcessInput() {
+  in_batch_ = true;
+  ProcessFrames();
+  in_batch_ = false;
+  StartWrite();
+}
+
+void Connection::ProcessFrames() {
   size_t pos = 0;
   // Checked before the body is buffered: a hostile length never allocates.
   const size_t max_frame = static_cast<size_t>(server_->config_.jute_max_buffer);
@@ -158,7 +165,9 @@ void Connection::Enqueue(std::string frame, int64_t zxid) {
   }
   if (released_ == out_.size() - 1 && zxid <= server_->durable_zxid_) {
     ++released_;
-    StartWrite();
+    // Inside a batch of requests the write starts once, after the batch, so the
+    // replies leave in one send.
+    if (!in_batch_) StartWrite();
   } else if (!registered_held_) {
     registered_held_ = true;
     server_->held_conns_.insert(this);

@@ -92,6 +92,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Read();
   void OnRead(const boost::system::error_code& ec, size_t n);
   void ProcessInput();
+  void ProcessFrames();
   void StartWrite();
   void OnWrite(const boost::system::error_code& ec, size_t n, size_t count);
   void MaybeResumeRead();
@@ -114,6 +115,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closing_ = false;
   bool closed_ = false;
   bool lingering_ = false;
+  bool in_batch_ = false;  // ProcessInput is running: defer StartWrite
   size_t linger_bytes_ = 0;
   std::chrono::steady_clock::time_point linger_since_;
   bool got_first_bytes_ = false;
