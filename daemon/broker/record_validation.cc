@@ -62,4 +62,21 @@ ErrorCode ValidateProducedRecords(std::string_view records, int16_t produce_vers
   return ErrorCode::kNone;
 }
 
+void StampLogAppendTime(std::span<char> records, int64_t now_ms) {
+  size_t pos = 0;
+  while (records.size() - pos >= protocol::kBatchHeaderSize) {
+    char* b = records.data() + pos;
+    auto header = protocol::ParseBatchHeader(std::string_view(b, records.size() - pos));
+    if (!header.ok()) return;
+    const size_t size = header->size_bytes();
+    b[protocol::kBatchAttributesOffset + 1] |= static_cast<char>(protocol::kAttrLogAppendTime);
+    for (int i = 0; i < 8; ++i) b[35 + i] = static_cast<char>(static_cast<uint64_t>(now_ms) >> (56 - 8 * i));
+    const uint32_t crc = protocol::ComputeBatchCrc(std::string_view(b, size));
+    for (int i = 0; i < 4; ++i) {
+      b[protocol::kBatchCrcOffset + i] = static_cast<char>(crc >> (24 - 8 * i));
+    }
+    pos += size;
+  }
+}
+
 }  // namespace kafka::broker

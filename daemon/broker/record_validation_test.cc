@@ -77,3 +77,18 @@ TEST_CASE("uncompressed records must fill the batch exactly", "[broker]") {
   // And a compressed batch still passes after its records are decoded.
   CHECK(ValidateProducedRecords(Batch(Compression::kSnappy), 7, 1 << 20) == ErrorCode::kNone);
 }
+
+TEST_CASE("LogAppendTime stamping keeps the batch valid", "[broker]") {
+  std::string b = Batch() + Batch(Compression::kGzip);
+  kafka::broker::StampLogAppendTime(std::span<char>(b.data(), b.size()), 1234567);
+  CHECK(ValidateProducedRecords(b, 7, 1 << 20) == ErrorCode::kNone);
+  auto batches = SplitBatches(b);
+  REQUIRE(batches.ok());
+  REQUIRE(batches->size() == 2);
+  for (auto view : *batches) {
+    auto h = ParseBatchHeader(view);
+    REQUIRE(h.ok());
+    CHECK(h->log_append_time());
+    CHECK(h->max_timestamp == 1234567);
+  }
+}

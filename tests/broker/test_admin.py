@@ -97,3 +97,32 @@ def test_auto_create_can_be_disabled(cluster):
     assert r.returncode != 0 or b"Unknown topic" in r.stderr or b"UNKNOWN" in r.stderr
     from confluent_kafka.admin import AdminClient
     assert "noauto" not in AdminClient({"bootstrap.servers": bs}).list_topics(timeout=5).topics
+
+
+@pytest.mark.timeout(60)
+def test_log_append_time_topic(one_broker):
+    import time
+    from confluent_kafka import TIMESTAMP_LOG_APPEND_TIME, Consumer, Producer, TopicPartition
+    from confluent_kafka.admin import NewTopic
+    bs = one_broker.bootstrap()
+    a = admin_client(bs)
+    assert wait_all(a.create_topics(
+        [NewTopic("lat", 1, 1, config={"message.timestamp.type": "LogAppendTime"})],
+        operation_timeout=10)) == {"lat": None}
+    before = int(time.time() * 1000)
+    p = Producer({"bootstrap.servers": bs})
+    p.produce("lat", value=b"v", timestamp=1000)
+    assert p.flush(10) == 0
+    c = Consumer({"bootstrap.servers": bs, "group.id": "x", "enable.auto.commit": False})
+    c.assign([TopicPartition("lat", 0, 0)])
+    m = None
+    deadline = time.monotonic() + 10
+    while m is None and time.monotonic() < deadline:
+        got = c.poll(0.5)
+        if got is not None and not got.error():
+            m = got
+    c.close()
+    assert m is not None
+    kind, ts = m.timestamp()
+    assert kind == TIMESTAMP_LOG_APPEND_TIME
+    assert before - 1000 <= ts <= int(time.time() * 1000) + 1000

@@ -49,6 +49,18 @@ void HandleProduce(const RequestContext& ctx, ProduceRequest req,
         if (v != ErrorCode::kNone) {
           fail(v);
         } else {
+          const TopicInfo* topic_info = broker.cache().GetTopic(topic.name);
+          if (topic_info != nullptr) {
+            auto it = topic_info->configs.find("message.timestamp.type");
+            if (it != topic_info->configs.end() && it->second == "LogAppendTime") {
+              const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count();
+              StampLogAppendTime(std::span<char>(part.records->data(), part.records->size()),
+                                 now);
+              pr.log_append_time_ms = now;
+            }
+          }
           auto appended = broker.replicas().AppendAsLeader(
               tp, std::span<char>(part.records->data(), part.records->size()),
               info->leader_epoch);
