@@ -82,5 +82,5 @@ def test_replicas_hold_identical_segments(kafka_cluster):
         def identical():
             copies = [segment_bytes(kafka_cluster, b, topic, p) for b in range(NUM_BROKERS)]
             return copies[0] and all(c == copies[0] for c in copies)
-        testlib.wait_for(identical, 15, interval=0.2,
+        testlib.wait_for(identical, 8, interval=0.2,
                          what=f"identical segments of {topic}-{p} on all replicas")

@@ -13,6 +13,10 @@ import testlib
 from kafkalib import (create_topic_confluent, kcat, make_records, restart_broker, segment_batches,
                       start_cluster)
 
+# A shorter ZooKeeper session, so the killed broker's registration expires sooner
+# (a restart waits for that, see kafkalib.wait_registration_gone).
+CRASH_OVERRIDES = {"zookeeper.session.timeout.ms": "3000"}
+
 PRODUCER = r'''
 import sys
 from confluent_kafka import Producer
@@ -52,7 +56,7 @@ def read_all(bs, topic, timeout=60):
 def test_sigkill_mid_stream_keeps_every_acknowledged_record(procs, tmp_path):
     from kafkalib import skip_unless_built
     skip_unless_built()
-    cluster = start_cluster(procs, tmp_path)
+    cluster = start_cluster(procs, tmp_path, overrides=CRASH_OVERRIDES)
     bs = cluster.bootstrap()
     topic = "crash"
     create_topic_confluent(bs, topic, 3)
@@ -108,7 +112,7 @@ def test_torn_tail_is_cut_to_the_valid_prefix(procs, tmp_path, damage):
     from confluent_kafka import Producer
     from kafkalib import skip_unless_built
     skip_unless_built()
-    cluster = start_cluster(procs, tmp_path)
+    cluster = start_cluster(procs, tmp_path, overrides=CRASH_OVERRIDES)
     bs = cluster.bootstrap()
     topic = "torn"
     create_topic_confluent(bs, topic, 1)
