@@ -65,17 +65,19 @@ util::Result<std::unique_ptr<Connection>> ConnectCoordinator(Client& client,
   return conn;
 }
 
-util::Result<TopicOffsets> FetchCommittedOffsets(
-    Connection& coordinator, const std::string& group,
-    const std::optional<std::vector<std::string>>& topics, Ms timeout) {
+util::Result<TopicOffsets> FetchCommittedOffsets(Connection& coordinator, const std::string& group,
+                                                 const std::optional<TopicPartitions>& which,
+                                                 Ms timeout) {
   pr::OffsetFetchRequest req;
   req.group_id = group;
   pr::OffsetFetchRequest::OffsetFetchRequestGroup g;
   g.group_id = group;
-  // OffsetFetch needs partition lists; a null list (v2+) means every topic.
-  // Callers that name topics get all partitions via a null list too and filter.
-  req.topics = std::nullopt;
-  g.topics = std::nullopt;
+  if (which) {
+    std::vector<pr::OffsetFetchRequest::OffsetFetchRequestTopic> topics;
+    for (const auto& [t, parts] : *which) topics.push_back({t, parts, {}});
+    req.topics = topics;
+    g.topics = topics;
+  }
   req.groups.push_back(g);
   const auto deadline = Clock::now() + timeout;
   while (true) {
@@ -98,7 +100,6 @@ util::Result<TopicOffsets> FetchCommittedOffsets(
     }
     TopicOffsets out;
     for (const auto& t : *tps) {
-      if (topics && std::find(topics->begin(), topics->end(), t.name) == topics->end()) continue;
       for (const auto& p : t.partitions) {
         if (p.error_code != 0 || p.committed_offset < 0) continue;
         out[t.name][p.partition_index] = p.committed_offset;

@@ -13,6 +13,7 @@
 
 #include "common/client/client.h"
 #include "common/client/connection.h"
+#include "common/client/consumer_protocol.h"
 #include "common/util/status.h"
 
 namespace kafka::client {
@@ -33,12 +34,13 @@ util::Result<CoordinatorInfo> FindGroupCoordinator(Client& client, const std::st
 util::Result<std::unique_ptr<Connection>> ConnectCoordinator(Client& client,
                                                              const std::string& group, Ms timeout);
 
-// Committed offsets of `group` (nullopt topics: every topic the group has
-// offsets for). Partitions without a committed offset are left out. A
-// group-level error code comes back as a failure naming it.
-util::Result<TopicOffsets> FetchCommittedOffsets(
-    Connection& coordinator, const std::string& group,
-    const std::optional<std::vector<std::string>>& topics, Ms timeout);
+// Committed offsets of `group` for `which` (nullopt: every topic the group has
+// offsets for; librdkafka's mock answers that with a null list, read as none).
+// Partitions without a committed offset are left out. A group-level error code
+// comes back as a failure naming it.
+util::Result<TopicOffsets> FetchCommittedOffsets(Connection& coordinator, const std::string& group,
+                                                 const std::optional<TopicPartitions>& which,
+                                                 Ms timeout);
 
 // Commits `offsets` (next offsets to read). generation -1 and an empty member id
 // commit as a non-member (group must be empty). Returns the error code per

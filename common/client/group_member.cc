@@ -240,9 +240,8 @@ void GroupMember::HeartbeatLoop(std::string member_id, int32_t generation) {
 
 util::Result<TopicOffsets> GroupMember::FetchCommitted(Ms timeout) {
   UTIL_RETURN_IF_ERROR(EnsureCoordinator(timeout));
-  std::vector<std::string> topics;
-  for (const auto& [t, p] : assignment_) topics.push_back(t);
-  auto got = FetchCommittedOffsets(*coordinator_, opts_.group_id, topics, timeout);
+  if (assignment_.empty()) return TopicOffsets{};
+  auto got = FetchCommittedOffsets(*coordinator_, opts_.group_id, assignment_, timeout);
   if (!got.ok()) ResetCoordinator();
   return got;
 }
@@ -276,7 +275,11 @@ void GroupMember::Leave() {
   req.group_id = opts_.group_id;
   req.member_id = member_id_;
   req.members.push_back({member_id_, std::nullopt, {}});
-  (void)coordinator_->Call<pr::LeaveGroupResponse>(req, client_->options().request_timeout);
+  auto resp = coordinator_->Call<pr::LeaveGroupResponse>(req, client_->options().request_timeout);
+  auto log = util::logging::Get("group");
+  if (!resp.ok()) log->debug("LeaveGroup: {}", resp.status().message());
+  else if (resp->error_code != 0) log->debug("LeaveGroup: {}", DescribeError(resp->error_code));
+  else log->debug("left group {}", opts_.group_id);
   member_id_.clear();
   generation_ = -1;
 }

@@ -1,6 +1,15 @@
 // kafka-console-consumer: prints a topic's records to stdout with the options
-// and output of Kafka's kafka-console-consumer.sh, reading partitions directly
-// (no consumer group). "Processed a total of N messages" goes to stderr at exit.
+// and output of Kafka's kafka-console-consumer.sh. "Processed a total of N
+// messages" goes to stderr at exit.
+//
+// With --group (or group.id in the consumer properties), or with neither a
+// group nor --partition (then an automatic "console-consumer-<n>" group, as
+// Kafka does), it consumes as a group member: partitions come from the group,
+// positions from the committed offsets (auto.offset.reset otherwise), and after
+// every printed round it commits exactly the next offset after the last printed
+// record, so a later run in the same group continues with the next record. An
+// automatic group falls back to reading every partition directly when the
+// broker has no group APIs. With --partition it reads that partition directly.
 #include <signal.h>
 
 #include <algorithm>
@@ -9,12 +18,14 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "common/cli/options.h"
 #include "common/client/client.h"
+#include "common/client/group_member.h"
 #include "common/client/tool_support.h"
 #include "common/protocol/error_code.h"
 #include "common/util/logging.h"
@@ -92,9 +103,6 @@ int main(int argc, char** argv) {
   }
   if (!opts.Has("bootstrap-server")) return opts.Fail("Missing required argument \"[bootstrap-server]\"");
   if (!opts.Has("topic")) return opts.Fail("Exactly one of include/topic is required.");
-  if (opts.Has("group")) {
-    return opts.Fail("--group is not supported yet: consume with --partition/--offset or without a group");
-  }
   if (opts.Has("from-beginning") && opts.Has("offset")) {
     return opts.Fail("Options from-beginning and offset cannot be specified together.");
   }
@@ -150,6 +158,77 @@ int main(int argc, char** argv) {
   }
   if (props.count("isolation.level") && !opts.Has("isolation-level")) {
     isolation = props["isolation.level"] == "read_committed" ? 1 : 0;
+  }
+  // Group id: --group, group.id from --consumer-property/--consumer.config
+  // (they must agree, as in Kafka), or an automatic one without --partition.
+  std::string group_id;
+  bool auto_group = false;
+  if (opts.Has("group")) group_id = opts.Get<std::string>("group");
+  if (auto it = props.find("group.id"); it != props.end()) {
+    if (!group_id.empty() && group_id != it->second) {
+      return opts.Fail("The group ids provided in different places (directly using '--group', via "
+                       "'--consumer-property', or via '--consumer.config') do not match. Detected "
+                       "group ids: '" + group_id + "', '" + it->second + "'");
+    }
+    group_id = it->second;
+  }
+  if (!group_id.empty() && opts.Has("partition")) {
+    return opts.Fail("Options group and partition cannot be specified together.");
+  }
+  if (group_id.empty() && !opts.Has("partition")) {
+    std::random_device rd;
+    group_id = "console-consumer-" + std::to_string(std::uniform_int_distribution<int>(0, 99999)(rd));
+    auto_group = true;
+  }
+  int64_t reset_policy = opts.Has("from-beginning") ? -2 : -1;
+  if (auto it = props.find("auto.offset.reset"); it != props.end() && !opts.Has("from-beginning")) {
+    if (it->second == "earliest") reset_policy = -2;
+    else if (it->second == "latest") reset_policy = -1;
+    else if (it->second != "none") {
+      return opts.Fail("Invalid value " + it->second + " for configuration auto.offset.reset: String "
+                       "must be one of: latest, earliest, none");
+    }
+  }
+  kafka::client::GroupOptions gopts;
+  gopts.group_id = group_id;
+  gopts.topics = {opts.Get<std::string>("topic")};
+  {
+    auto ms = [&](const char* key, kafka::client::Ms* out) -> bool {
+      auto it = props.find(key);
+      if (it == props.end()) return true;
+      try {
+        *out = kafka::client::Ms(std::stol(it->second));
+        return out->count() > 0;
+      } catch (const std::exception&) {
+        return false;
+      }
+    };
+    for (auto [key, out] : {std::pair{"session.timeout.ms", &gopts.session_timeout},
+                            std::pair{"heartbeat.interval.ms", &gopts.heartbeat_interval},
+                            std::pair{"max.poll.interval.ms", &gopts.rebalance_timeout}}) {
+      if (!ms(key, out)) return opts.Fail(std::string("Invalid value for configuration ") + key);
+    }
+    if (auto it = props.find("partition.assignment.strategy"); it != props.end()) {
+      gopts.assignors.clear();
+      std::string list = it->second;
+      for (size_t pos = 0; pos <= list.size();) {
+        size_t comma = list.find(',', pos);
+        if (comma == std::string::npos) comma = list.size();
+        std::string name = list.substr(pos, comma - pos);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        if (name.find("RoundRobin") != std::string::npos || name == "roundrobin") {
+          gopts.assignors.push_back("roundrobin");
+        } else if (name.find("Range") != std::string::npos || name == "range") {
+          gopts.assignors.push_back("range");
+        } else if (!name.empty()) {
+          return opts.Fail("Unsupported partition.assignment.strategy " + name +
+                           " (supported: range, roundrobin)");
+        }
+        pos = comma + 1;
+      }
+      if (gopts.assignors.empty()) gopts.assignors = {"range"};
+    }
   }
   int32_t max_partition_bytes = 1048576;
   if (props.count("max.partition.fetch.bytes")) {
@@ -215,7 +294,93 @@ int main(int argc, char** argv) {
     for (auto& [p, o] : *offs) positions[p] = o;
     return util::Status::OK();
   };
-  if (start < 0) {
+
+  // Group mode. An automatic group needs the broker's group APIs; without them
+  // read every partition directly (what this tool did before groups existed).
+  std::unique_ptr<kafka::client::GroupMember> member;
+  if (!group_id.empty()) {
+    kafka::client::Connection* any = client.Any();
+    const bool has_groups = any && any->PickVersion(11, 0, 6) >= 0 && any->PickVersion(10, 0, 4) >= 0;
+    if (!has_groups && auto_group) {
+      log->info("broker has no group coordinator; reading all partitions without a group");
+    } else if (!has_groups) {
+      std::fprintf(stderr, "Error: the broker does not support consumer groups (no JoinGroup/FindCoordinator)\n");
+      return Finish(1);
+    } else {
+      member = std::make_unique<kafka::client::GroupMember>(&client, gopts);
+    }
+  }
+  // Offsets printed past but not yet committed (group mode): partition -> next offset.
+  std::map<int32_t, int64_t> committed;
+  const kafka::client::Ms group_timeout = gopts.rebalance_timeout + copts.request_timeout;
+  auto commit_progress = [&]() -> util::Status {
+    kafka::client::TopicOffsets out;
+    for (auto& [p, pos] : positions) {
+      auto it = committed.find(p);
+      if (it == committed.end() || it->second != pos) out[topic][p] = pos;
+    }
+    if (out.empty()) return util::Status::OK();
+    auto st = member->Commit(out, copts.request_timeout);
+    if (st.ok()) {
+      for (auto& [p, pos] : out[topic]) committed[p] = pos;
+    }
+    return st;
+  };
+  // (Re)join: commit what was printed (before the partitions are revoked), join,
+  // commit again with the new generation if the first commit was refused, then
+  // start each assigned partition at its committed offset.
+  auto join = [&]() -> util::Status {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      auto pre = commit_progress();
+      if (!pre.ok()) log->debug("commit before rejoin: {}", pre.message());
+      UTIL_RETURN_IF_ERROR(member->Join(group_timeout));
+      auto post = commit_progress();
+      if (!post.ok()) {
+        log->debug("commit after rejoin: {}", post.message());
+        continue;
+      }
+      std::vector<int32_t> mine;
+      if (auto it = member->assignment().find(topic); it != member->assignment().end()) mine = it->second;
+      auto got = member->FetchCommitted(copts.request_timeout);
+      if (!got.ok()) return got.status();
+      positions.clear();
+      committed.clear();
+      std::vector<int32_t> fresh;
+      for (int32_t p : mine) {
+        auto t = got->find(topic);
+        if (t != got->end() && t->second.count(p)) {
+          positions[p] = committed[p] = t->second.at(p);
+        } else {
+          fresh.push_back(p);
+        }
+      }
+      if (!fresh.empty()) UTIL_RETURN_IF_ERROR(reset(fresh, reset_policy));
+      return util::Status::OK();
+    }
+    return util::Status::Unavailable("the group kept rebalancing");
+  };
+  // Leaves after committing; a refused commit (rebalance) is retried after a rejoin.
+  auto finish_group = [&](int code) {
+    if (!member) return Finish(code);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto st = commit_progress();
+      if (st.ok()) break;
+      log->debug("final commit: {}", st.message());
+      if (!member->NeedsRejoin() || !member->Join(group_timeout).ok()) {
+        log->error("could not commit offsets for group {}: {}", group_id, st.message());
+        break;
+      }
+    }
+    member->Leave();
+    return Finish(code);
+  };
+
+  if (member) {
+    if (auto st = join(); !st.ok()) {
+      std::fprintf(stderr, "Error: could not join group %s: %s\n", group_id.c_str(), st.message().c_str());
+      return Finish(1);
+    }
+  } else if (start < 0) {
     if (auto st = reset(partitions, start); !st.ok()) {
       std::fprintf(stderr, "Error: %s\n", st.message().c_str());
       return Finish(1);
@@ -223,14 +388,27 @@ int main(int argc, char** argv) {
   } else {
     for (int32_t p : partitions) positions[p] = start;
   }
-  const int64_t reset_policy = opts.Has("from-beginning") ? -2 : -1;
 
   auto last_message = Clock::now();
   while (!g_stop && (max_messages < 0 || g_processed < max_messages)) {
+    if (member && member->NeedsRejoin()) {
+      if (auto st = join(); !st.ok()) {
+        log->error("Error processing message, terminating consumer process: {}", st.message());
+        return finish_group(1);
+      }
+    }
+    if (positions.empty()) {  // nothing assigned to us (yet)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (timed_out(last_message)) {
+        log->error("Error processing message, terminating consumer process: TimeoutException");
+        break;
+      }
+      continue;
+    }
     auto got = client.Fetch(topic, positions, 500, max_partition_bytes, isolation, skip_errors);
     if (!got.ok()) {
       log->error("Error processing message, terminating consumer process: {}", got.status().message());
-      return Finish(1);
+      return finish_group(1);
     }
     std::vector<int32_t> out_of_range;
     bool refresh = false;
@@ -261,8 +439,12 @@ int main(int argc, char** argv) {
     }
     if (!out.empty()) {
       if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
-        return Finish(1);  // stdout closed (e.g. | head)
+        return finish_group(1);  // stdout closed (e.g. | head)
       }
+    }
+    // Commit only what reached stdout.
+    if (member && !out.empty()) {
+      if (auto st = commit_progress(); !st.ok()) log->debug("commit: {}", st.message());
     }
     if (!out_of_range.empty()) {
       log->warn("offset out of range for {} partition(s) of {}; resetting", out_of_range.size(), topic);
@@ -277,5 +459,5 @@ int main(int argc, char** argv) {
       break;
     }
   }
-  return Finish(0);
+  return finish_group(0);
 }
