@@ -123,7 +123,7 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
     s += "Connections: " + std::to_string(conns_.size()) + "\n";
     s += "Outstanding: " + std::to_string(outstanding) + "\n";
     s += "Zxid: " + Hex(tree_.last_zxid()) + "\n";
-    s += "Mode: standalone\n";
+    s += "Mode: " + (quorum_ ? quorum_->Mode() : std::string("standalone")) + "\n";
     s += "Node count: " + std::to_string(tree_.node_count()) + "\n";
     return s;
   };
@@ -228,7 +228,7 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
     ::getrlimit(RLIMIT_NOFILE, &rl);
     int64_t uptime = MonoMs();
     line("zk_version", version);
-    line("zk_server_state", "standalone");
+    line("zk_server_state", quorum_ ? quorum_->Mode() : std::string("standalone"));
     line("zk_ephemerals_count", std::to_string(tree_.ephemeral_count()));
     line("zk_num_alive_connections", std::to_string(conns_.size()));
     line("zk_avg_latency", FormatJavaDouble(avg));
@@ -253,6 +253,7 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
     line("zk_connection_rejected", std::to_string(rejected_connections_));
     line("zk_snap_count", "0");
     line("zk_fsync_count", std::to_string(sync_ ? sync_->fsync_count() : 0));
+    if (quorum_) quorum_->MntrLines(&out);
     return out;
   }
   (void)self;

@@ -1,9 +1,11 @@
 // zookeeper-server: standalone ZooKeeper-compatible coordination server.
 // Usage: zookeeper-server <zoo.cfg>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "common/util/logging.h"
+#include "daemon/zookeeper/quorum/peer.h"
 #include "daemon/zookeeper/server.h"
 #include "daemon/zookeeper/zk_config.h"
 
@@ -19,7 +21,9 @@ int main(int argc, char** argv) {
     log->error("invalid configuration: {}", cfg.status().ToString());
     return 1;
   }
+  bool ensemble = cfg->servers.count(cfg->my_id) != 0;
   zkserver::ZkServer server(std::move(*cfg));
+  if (ensemble) server.SetQuorum(std::make_unique<zkserver::quorum::QuorumPeer>(&server));
   util::Status s = server.Start();
   if (!s.ok()) {
     log->error("cannot start: {}", s.ToString());

@@ -146,6 +146,13 @@ void ZkServer::Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err,
 }
 
 bool ZkServer::HandleFrame(Connection& c, std::string_view frame) {
+  if (quorum_ && !c.proxy_) {
+    switch (quorum_->RouteFrame(c, frame)) {
+      case QuorumHooks::Route::kForwarded: return true;
+      case QuorumHooks::Route::kReject: return false;
+      case QuorumHooks::Route::kLocal: break;
+    }
+  }
   if (c.session_id_ == 0) return HandleConnect(c, frame);
   return HandleRequest(c, frame);
 }

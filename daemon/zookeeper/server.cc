@@ -324,14 +324,18 @@ util::Status ZkServer::Recover() {
 
 util::Status ZkServer::Start() {
   start_time_ = std::chrono::steady_clock::now();
-  if (!config_.servers.empty()) {
-    log_->warn("{} server.N lines configured: ensemble mode is not implemented yet, running "
-               "standalone (myid={})",
+  if (!config_.servers.empty() && !quorum_) {
+    log_->warn("{} server.N lines configured but myid {} is not one of them: running standalone",
                config_.servers.size(), config_.my_id);
   }
   sync_ = std::make_unique<SyncProcessor>(
       config_.data_log_dir + "/version-2", config_.data_dir + "/version-2", config_.force_sync,
-      [this](int64_t zxid) { asio::post(io_, [this, zxid] { OnDurable(zxid); }); },
+      [this](int64_t zxid) {
+        asio::post(io_, [this, zxid] {
+          if (quorum_) quorum_->OnLocalDurable(zxid);
+          else OnDurable(zxid);
+        });
+      },
       [this](const util::Status& s) {
         log_->critical("transaction log failure, shutting down: {}", s.ToString());
         std::_Exit(1);
@@ -354,6 +358,7 @@ util::Status ZkServer::Start() {
   }
   bound_port_ = acceptor_.local_endpoint().port();
   sync_->Start();
+  if (quorum_) UTIL_RETURN_IF_ERROR(quorum_->Start());
   log_->info("zookeeper-server listening on {}:{} dataDir={} dataLogDir={} tickTime={}",
              config_.client_port_address, bound_port_, config_.data_dir, config_.data_log_dir,
              config_.tick_time);
@@ -452,7 +457,11 @@ void ZkServer::ScheduleTick() {
 
 void ZkServer::OnTick() {
   int64_t now = MonoMs();
-  for (int64_t id : expiry_.Poll(now)) ExpireSession(id);
+  // In an ensemble only the leader expires sessions and reaps containers.
+  const bool leader_duties = !quorum_ || quorum_->leading();
+  if (leader_duties) {
+    for (int64_t id : expiry_.Poll(now)) ExpireSession(id);
+  }
   // Connections that never sent a ConnectRequest do not hold a slot for long.
   auto limit = std::chrono::milliseconds(std::max(config_.max_session_timeout, 10000));
   auto steady_now = std::chrono::steady_clock::now();
@@ -467,7 +476,7 @@ void ZkServer::OnTick() {
   for (auto& c : stale) c->Close();
   // ContainerManager: containers that had children and have none left go away
   // (checked every 60 s, as znode.container.checkIntervalMs defaults to).
-  if (now - last_container_check_ >= 60000) {
+  if (leader_duties && now - last_container_check_ >= 60000) {
     last_container_check_ = now;
     ReapContainers();
   }
@@ -545,6 +554,7 @@ void ZkServer::Commit(Txn& txn, std::vector<DataTree::OpResult>* results) {
 void ZkServer::FlushToLog() {
   flush_posted_ = false;
   if (pending_records_.empty()) return;
+  if (quorum_) quorum_->OnFlushed(pending_first_zxid_, pending_last_zxid_, pending_records_);
   sync_->Append(pending_first_zxid_, pending_last_zxid_, std::move(pending_records_));
   pending_records_.clear();
 }
@@ -578,6 +588,10 @@ void ZkServer::DispatchEvents(const std::vector<WatchEvent>& events, int64_t zxi
 }
 
 void ZkServer::Send(Connection& c, std::string frame, int64_t zxid) {
+  if (c.proxy_) {
+    quorum_->ProxySend(c, std::move(frame), zxid);
+    return;
+  }
   c.Enqueue(std::move(frame), zxid);
 }
 

@@ -55,6 +55,32 @@ namespace zkserver {
 inline constexpr const char* kVersionString = "3.8.0-kafka-cpp, built on 2026-01-01 00:00 UTC";
 
 class ZkServer;
+class Connection;
+namespace quorum {
+class QuorumPeer;
+}
+
+// Ensemble mode (daemon/zookeeper/quorum/DESIGN.md) plugs in through these
+// hooks; without one installed the server is standalone and none is called.
+class QuorumHooks {
+ public:
+  virtual ~QuorumHooks() = default;
+  // After recovery and the log thread's start, before clients are accepted.
+  virtual util::Status Start() = 0;
+  // The log thread made the log durable up to `zxid` (replaces OnDurable).
+  virtual void OnLocalDurable(int64_t zxid) = 0;
+  // Records committed this io turn were handed to the log (leader: propose).
+  virtual void OnFlushed(int64_t first_zxid, int64_t last_zxid, const std::string& records) = 0;
+  enum class Route { kLocal, kForwarded, kReject };
+  // Called for every client frame before it is handled.
+  virtual Route RouteFrame(Connection& c, std::string_view frame) = 0;
+  // A frame sent to a proxy connection (a follower's client, on the leader).
+  virtual void ProxySend(Connection& c, std::string frame, int64_t zxid) = 0;
+  // Leader: runs session expiry and container reaping.
+  virtual bool leading() const = 0;
+  virtual std::string Mode() const = 0;  // "leader" / "follower" / "looking"
+  virtual void MntrLines(std::string* out) const = 0;
+};
 
 // One client TCP connection. Owned by shared_ptr (the server's table and the
 // pending async operations); lives on the io thread.
@@ -85,6 +111,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   friend class ZkServer;
+  friend class quorum::QuorumPeer;
   struct Out {
     std::string bytes;
     int64_t zxid;
@@ -121,6 +148,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool got_first_bytes_ = false;
   bool registered_held_ = false;
   bool connect_had_read_only_ = true;  // old clients omit the flag; so does our reply
+  bool proxy_ = false;                 // ensemble leader: stands for a follower's client
   size_t accounted_input_ = 0;         // this connection's share of input_bytes_
 
   // Session state (0 until a ConnectRequest succeeded).
@@ -155,12 +183,16 @@ class ZkServer {
   // Graceful stop (from any thread).
   void Stop();
 
+  // Ensemble mode; must be called before Start().
+  void SetQuorum(std::unique_ptr<QuorumHooks> q) { quorum_ = std::move(q); }
+
   int bound_port() const { return bound_port_; }
   boost::asio::io_context& io() { return io_; }
   const DataTree& tree() const { return tree_; }
 
  private:
   friend class Connection;
+  friend class quorum::QuorumPeer;
 
   // --- server.cc: lifecycle, accept, sessions, durability.
   util::Status Recover();
@@ -203,6 +235,7 @@ class ZkServer {
 
   ServerConfig config_;
   std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<QuorumHooks> quorum_;
   boost::asio::io_context io_{1};
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::signal_set signals_;

@@ -12,6 +12,7 @@ void ElectionState::Start(int64_t epoch, int64_t last_zxid) {
   proposal_ = Vote{epoch, last_zxid, my_sid_};
   looking_votes_.clear();
   looking_votes_[my_sid_] = proposal_;
+  settled_.clear();  // what peers reported during an earlier election is stale
 }
 
 Notification ElectionState::Mine() const {

@@ -1,0 +1,245 @@
+"""zookeeper-server ensemble: three servers on loopback, quorum writes, failover.
+
+Design and status: daemon/zookeeper/quorum/DESIGN.md. Each test starts three
+servers on free ports (client, quorum and election), talks to them with kazoo
+and 4lw, and kills them by PID at teardown.
+"""
+import os
+import signal
+import socket
+import time
+
+import pytest
+from kazoo.client import KazooClient
+
+import testlib
+
+TICK_MS = 200
+INIT_LIMIT = 10
+SYNC_LIMIT = 5
+
+
+def four_letter(port, cmd):
+    with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+        s.sendall(cmd.encode())
+        out = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            out += chunk
+    return out.decode()
+
+
+def mode(port):
+    try:
+        for line in four_letter(port, "srvr").splitlines():
+            if line.startswith("Mode: "):
+                return line[len("Mode: "):]
+    except OSError:
+        return None
+    return None
+
+
+class Ensemble:
+    def __init__(self, procs, tmp_path, n=3):
+        self.procs = procs
+        self.tmp = tmp_path
+        self.ids = list(range(1, n + 1))
+        self.client = {i: testlib.free_port() for i in self.ids}
+        self.quorum = {i: testlib.free_port() for i in self.ids}
+        self.election = {i: testlib.free_port() for i in self.ids}
+        self.proc = {}
+        for i in self.ids:
+            d = tmp_path / f"zk{i}"
+            d.mkdir()
+            (d / "myid").write_text(f"{i}\n")
+            lines = [f"tickTime={TICK_MS}", f"initLimit={INIT_LIMIT}", f"syncLimit={SYNC_LIMIT}",
+                     f"dataDir={d}", f"clientPort={self.client[i]}",
+                     "clientPortAddress=127.0.0.1", "4lw.commands.whitelist=*",
+                     "maxClientCnxns=0"]
+            for j in self.ids:
+                lines.append(f"server.{j}=127.0.0.1:{self.quorum[j]}:{self.election[j]}")
+            (tmp_path / f"zk{i}.cfg").write_text("\n".join(lines) + "\n")
+
+    def start(self, i):
+        self.proc[i] = self.procs.start(
+            [testlib.binary("daemon/zookeeper/zookeeper-server"), str(self.tmp / f"zk{i}.cfg")],
+            log_path=str(self.tmp / f"zk{i}.log"))
+
+    def start_all(self):
+        for i in self.ids:
+            self.start(i)
+
+    def kill(self, i, sig=signal.SIGKILL):
+        self.procs.kill(self.proc[i], sig)
+
+    def modes(self, ids=None):
+        return {i: mode(self.client[i]) for i in (ids or self.ids)}
+
+    def wait_leader(self, ids=None, timeout=20.0):
+        ids = ids or self.ids
+
+        def settled():
+            m = self.modes(ids)
+            leaders = [i for i, v in m.items() if v == "leader"]
+            if len(leaders) == 1 and all(v in ("leader", "follower") for v in m.values()):
+                return leaders[0]
+            return None
+        return testlib.wait_for(settled, timeout=timeout, what=f"one leader among {ids}")
+
+    def hosts(self, ids=None):
+        return ",".join(f"127.0.0.1:{self.client[i]}" for i in (ids or self.ids))
+
+    def logs(self):
+        out = []
+        for i in self.ids:
+            p = self.tmp / f"zk{i}.log"
+            if p.exists():
+                out.append(f"--- zk{i}\n" + p.read_text()[-3000:])
+        return "\n".join(out)
+
+
+def connect(hosts, timeout=15):
+    zk = KazooClient(hosts=hosts, timeout=6, connection_retry={"max_tries": -1, "delay": 0.1,
+                                                               "max_delay": 0.5})
+    zk.start(timeout=timeout)
+    return zk
+
+
+@pytest.fixture
+def ensemble(procs, tmp_path):
+    e = Ensemble(procs, tmp_path)
+    e.start_all()
+    yield e
+    if os.environ.get("ZK_ENSEMBLE_LOGS"):
+        print(e.logs())
+
+
+@pytest.mark.timeout(60)
+def test_elects_one_leader_and_reports_modes(ensemble):
+    leader = ensemble.wait_leader()
+    mntr = four_letter(ensemble.client[leader], "mntr")
+    assert "zk_server_state\tleader" in mntr
+    assert "zk_peer_state\tleading - broadcast" in mntr
+    testlib.wait_for(lambda: "zk_synced_followers\t2" in four_letter(ensemble.client[leader], "mntr"),
+                     timeout=10, what="two synced followers")
+    follower = next(i for i in ensemble.ids if i != leader)
+    assert "zk_server_state\tfollower" in four_letter(ensemble.client[follower], "mntr")
+
+
+@pytest.mark.timeout(60)
+def test_writes_on_one_server_visible_on_the_others(ensemble):
+    leader = ensemble.wait_leader()
+    clients = {i: connect(ensemble.hosts([i])) for i in ensemble.ids}
+    try:
+        for i, zk in clients.items():
+            zk.create(f"/from{i}", f"v{i}".encode())
+        for i, zk in clients.items():
+            zk.sync("/")
+            for j in ensemble.ids:
+                data, stat = zk.get(f"/from{j}")
+                assert data == f"v{j}".encode()
+        # Writes through a follower keep their order and get increasing zxids.
+        follower = next(i for i in ensemble.ids if i != leader)
+        zk = clients[follower]
+        zk.create("/seq", b"")
+        names = [zk.create("/seq/n-", b"", sequence=True) for _ in range(20)]
+        assert names == sorted(names)
+        assert len(set(names)) == 20
+        clients[leader].sync("/seq")
+        assert sorted(clients[leader].get_children("/seq")) == [n.split("/")[-1] for n in names]
+        # Sessions are global: an ephemeral made through a follower is seen everywhere.
+        zk.create("/eph", b"", ephemeral=True)
+        owner = zk.client_id[0]
+        for c in clients.values():
+            c.sync("/eph")
+            assert c.exists("/eph").ephemeralOwner == owner
+    finally:
+        for c in clients.values():
+            c.stop()
+            c.close()
+
+
+@pytest.mark.timeout(90)
+def test_leader_kill_fails_over_without_losing_acked_writes(ensemble):
+    leader = ensemble.wait_leader()
+    zk = connect(ensemble.hosts())
+    acked = []
+    try:
+        zk.create("/acked", b"")
+        for k in range(50):
+            acked.append(zk.create("/acked/w-", str(k).encode(), sequence=True))
+        ensemble.kill(leader)
+        t0 = time.monotonic()
+        survivors = [i for i in ensemble.ids if i != leader]
+        new_leader = ensemble.wait_leader(survivors, timeout=30)
+        # Writes are served again through the surviving servers.
+        zk2 = connect(ensemble.hosts(survivors))
+        try:
+            testlib.wait_for(lambda: zk2.create("/after-failover", b"x"), timeout=30,
+                             what="a write after failover")
+            elapsed = time.monotonic() - t0
+            budget = 2 * TICK_MS * INIT_LIMIT / 1000.0
+            print(f"failover: leader {leader} killed, new leader {new_leader}, "
+                  f"writes back after {elapsed:.2f}s (budget {budget:.1f}s)")
+            assert elapsed <= budget
+            zk2.sync("/acked")
+            children = zk2.get_children("/acked")
+            assert sorted(children) == sorted(a.split("/")[-1] for a in acked)
+        finally:
+            zk2.stop()
+            zk2.close()
+    finally:
+        zk.stop()
+        zk.close()
+
+
+@pytest.mark.timeout(60)
+def test_restarted_follower_catches_up(ensemble):
+    leader = ensemble.wait_leader()
+    follower = next(i for i in ensemble.ids if i != leader)
+    ensemble.kill(follower)
+    others = [i for i in ensemble.ids if i != follower]
+    zk = connect(ensemble.hosts(others))
+    try:
+        zk.create("/while-down", b"1")
+        ensemble.start(follower)
+        testlib.wait_for(lambda: mode(ensemble.client[follower]) == "follower", timeout=20,
+                         what="restarted follower to sync")
+        zf = connect(ensemble.hosts([follower]))
+        try:
+            zf.sync("/")
+            assert zf.get("/while-down")[0] == b"1"
+        finally:
+            zf.stop()
+            zf.close()
+    finally:
+        zk.stop()
+        zk.close()
+
+
+@pytest.mark.timeout(60)
+def test_two_of_three_down_no_write_is_acknowledged(ensemble):
+    pytest.skip("not implemented yet: needs a client-side check that writes time out "
+                "with no quorum and a restart of both servers afterwards (DESIGN.md)")
+
+
+@pytest.mark.timeout(60)
+def test_leader_sigstop_past_sync_limit(ensemble):
+    pytest.skip("not implemented yet: the resumed old leader must step down and rejoin; "
+                "the step-down path exists but rejoining relies on SNAP-only sync and is "
+                "untested (DESIGN.md)")
+
+
+def test_peer_ports_reject_unknown_servers(ensemble):
+    ensemble.wait_leader()
+    # A Hello claiming an unconfigured id is dropped at once.
+    for port in list(ensemble.quorum.values()) + list(ensemble.election.values()):
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+            s.sendall(b"\x00\x00\x00\x0c" + (99).to_bytes(8, "big") + (1).to_bytes(4, "big"))
+            s.settimeout(3)
+            try:
+                assert s.recv(1) == b""
+            except ConnectionResetError:
+                pass
