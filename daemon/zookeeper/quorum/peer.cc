@@ -841,6 +841,10 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
         server_->log_->critical("{}", s.ToString());
         std::_Exit(1);
       }
+      // The leader's snapshot may hold its applied-but-uncommitted tail: reads
+      // of it are held until the leader's COMMIT covers it.
+      int64_t committed = DecodeLong(p.payload);
+      if (committed < server_->durable_zxid_) server_->durable_zxid_ = committed;
       // The snapshot was written synchronously, so our state is durable.
       leader_link_->Send(EncodePacket({PacketType::kAck, LastLoggedZxid(), {}}));
       return;
