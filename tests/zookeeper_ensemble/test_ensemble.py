@@ -149,6 +149,15 @@ def test_writes_on_one_server_visible_on_the_others(ensemble):
         assert len(set(names)) == 20
         clients[leader].sync("/seq")
         assert sorted(clients[leader].get_children("/seq")) == [n.split("/")[-1] for n in names]
+        # Pipelined: a read sent right behind a write on the same connection sees it.
+        pairs = [(zk.create_async(f"/seq/p{k}", b"v"), zk.get_async(f"/seq/p{k}"),
+                  zk.set_async(f"/seq/p{k}", b"w"), zk.get_async(f"/seq/p{k}"))
+                 for k in range(10)]
+        for create, get, set_, get2 in pairs:
+            create.get(timeout=10)
+            assert get.get(timeout=10)[0] == b"v"
+            set_.get(timeout=10)
+            assert get2.get(timeout=10)[0] == b"w"
         # Sessions are global: an ephemeral made through a follower is seen everywhere.
         zk.create("/eph", b"", ephemeral=True)
         owner = zk.client_id[0]

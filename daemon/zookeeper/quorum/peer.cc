@@ -27,6 +27,8 @@ constexpr int64_t kTimerMs = 50;
 constexpr int64_t kReconnectMs = 200;
 // A forwarded request's reply slot: holds back the connection's later output.
 constexpr int64_t kPlaceholderZxid = INT64_MAX;
+// Requests a follower's client may pipeline behind unapplied writes.
+constexpr size_t kMaxDeferred = 1000;
 
 int64_t EpochOf(int64_t zxid) { return zxid >> 32; }
 
@@ -868,10 +870,16 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
       server_->sync_->Append(first, p.zxid, p.payload);
       return;
     }
-    case PacketType::kCommit:
+    case PacketType::kCommit: {
       ApplyCommitted(p.zxid);
       server_->OnDurable(p.zxid);
+      std::vector<uint64_t> waiting;
+      for (const auto& [id, st] : conn_state_) {
+        if (!st.deferred.empty()) waiting.push_back(id);
+      }
+      for (uint64_t id : waiting) DrainDeferred(id);
       return;
+    }
     case PacketType::kPing: {
       zk::jute::Writer w;
       w.Int(static_cast<int32_t>(server_->session_owner_.size()));
@@ -941,6 +949,8 @@ void QuorumPeer::FollowerTick() {
   } else if (serving_ && now - last_leader_ms_ > sync_ms) {
     StartLooking("leader silent for syncLimit");
   }
+  // Forget closed connections.
+  std::erase_if(conn_state_, [this](const auto& e) { return !server_->conns_.count(e.first); });
 }
 
 QuorumHooks::Route QuorumPeer::RouteFrame(Connection& c, std::string_view frame) {
@@ -952,7 +962,20 @@ QuorumHooks::Route QuorumPeer::RouteFrame(Connection& c, std::string_view frame)
     zk::jute::Reader r(frame);
     r.Int();
     int32_t type = r.Int();
-    if (!r.ok() || !IsForwardedOp(type)) return Route::kLocal;
+    bool forward = r.ok() && IsForwardedOp(type);
+    // FIFO client order: a request may not overtake an earlier one, and a
+    // local read waits until this connection's earlier writes are applied here
+    // (ZooKeeper's CommitProcessor rule).
+    ConnState& st = conn_state_[c.id()];
+    bool must_wait = (!draining_ && !st.deferred.empty()) ||
+                     (!forward && (st.outstanding > 0 || st.wait_zxid > server_->tree_.last_zxid()));
+    if (must_wait) {
+      if (st.deferred.size() >= kMaxDeferred) return Route::kReject;
+      st.deferred.emplace_back(frame);
+      return Route::kForwarded;
+    }
+    if (!forward) return Route::kLocal;
+    ++st.outstanding;
     auto t = server_->session_timeout_.find(c.session_id_);
     if (t != server_->session_timeout_.end()) {
       server_->expiry_.Touch(c.session_id_, server_->MonoMs(), t->second);
@@ -982,6 +1005,11 @@ void QuorumPeer::OnForwardReply(const QuorumPacket& p) {
   auto it = server_->conns_.find(static_cast<uint64_t>(conn_id));
   if (it == server_->conns_.end()) return;
   Connection& c = *it->second;
+  auto st = conn_state_.find(c.id());
+  if (st != conn_state_.end()) {
+    if (st->second.outstanding > 0) --st->second.outstanding;
+    st->second.wait_zxid = std::max(st->second.wait_zxid, p.zxid);
+  }
   if (!frame) {
     c.Close();
     return;
@@ -1024,6 +1052,40 @@ void QuorumPeer::OnForwardReply(const QuorumPacket& p) {
   }
   if (c.session_id_ == -1) c.CloseAfterFlush();
   c.Release(server_->durable_zxid_);
+  DrainDeferred(c.id());
+}
+
+void QuorumPeer::DrainDeferred(uint64_t conn_id) {
+  auto st = conn_state_.find(conn_id);
+  if (st == conn_state_.end()) return;
+  auto conn = server_->conns_.find(conn_id);
+  if (conn == server_->conns_.end()) {
+    conn_state_.erase(st);
+    return;
+  }
+  std::shared_ptr<Connection> c = conn->second;
+  while (!c->closed() && !st->second.deferred.empty()) {
+    size_t before = st->second.deferred.size();
+    std::string frame = std::move(st->second.deferred.front());
+    st->second.deferred.pop_front();
+    draining_ = true;
+    bool ok = server_->HandleFrame(*c, frame);
+    draining_ = false;
+    if (!ok) {
+      c->Close();
+      return;
+    }
+    st = conn_state_.find(conn_id);
+    if (st == conn_state_.end()) return;
+    // Deferred again: it went back to the end; restore its place and wait.
+    if (st->second.deferred.size() == before) {
+      std::string again = std::move(st->second.deferred.back());
+      st->second.deferred.pop_back();
+      st->second.deferred.push_front(std::move(again));
+      break;
+    }
+  }
+  c->StartWrite();
 }
 
 void QuorumPeer::CloseClients() {
@@ -1034,6 +1096,7 @@ void QuorumPeer::CloseClients() {
     if (c->session_id_ != 0 || c->received_ > 0) c->Close();
   }
   pending_connects_.clear();
+  conn_state_.clear();
 }
 
 // ------------------------------------------------------------ 4lw

@@ -85,6 +85,8 @@ class QuorumPeer : public QuorumHooks {
   void InstallSnapshot(std::string_view bytes);
   void ApplyCommitted(int64_t zxid);
   void OnForwardReply(const QuorumPacket& p);
+  // Runs a connection's deferred requests that may now go ahead.
+  void DrainDeferred(uint64_t conn_id);
 
   // State shared by both roles.
   void HandleDurable(int64_t zxid);
@@ -132,6 +134,13 @@ class QuorumPeer : public QuorumHooks {
   int64_t last_leader_ms_ = 0;
   std::deque<Txn> pending_;  // logged proposals awaiting COMMIT, in zxid order
   std::set<uint64_t> pending_connects_;  // connection ids waiting for a session
+  struct ConnState {
+    int outstanding = 0;       // forwarded requests without a reply yet
+    int64_t wait_zxid = 0;     // local reads wait until this is applied here
+    std::deque<std::string> deferred;  // frames held back to keep FIFO order
+  };
+  std::map<uint64_t, ConnState> conn_state_;
+  bool draining_ = false;
 };
 
 }  // namespace zkserver::quorum
