@@ -33,9 +33,11 @@ int64_t NowMs() {
 }  // namespace
 
 Broker::Broker(asio::io_context& io, BrokerConfig config)
-    : io_(io), config_(std::move(config)), housekeeping_timer_(io), stop_timer_(io) {}
+    : io_(io), config_(std::move(config)), housekeeping_timer_(io), stop_timer_(io), expiry_timer_(io) {}
 
 Broker::~Broker() {
+  expiry_timer_.cancel();
+  if (coordinator_) coordinator_->Shutdown();
   if (controller_) controller_->Stop();
   for (auto& w : watches_) w.Cancel();
   if (zk_client_) zk_client_->Close();
@@ -137,7 +139,19 @@ util::Status Broker::Start() {
              node.endpoints.empty() ? std::string("?") : node.endpoints[0].ConnectionString(),
              reg->value());
 
-  // 6. Controller and metadata.
+  // 6. Group coordinator (its partitions come with the metadata below).
+  offsets_store_ = std::make_unique<OffsetsStore>(io_, *replicas_, cache_, config_.broker_id,
+                                                  config_.offsets_commit_timeout_ms);
+  group::GroupConfig gconfig;
+  gconfig.offsets_topic_num_partitions = config_.offsets_topic_num_partitions;
+  gconfig.group_min_session_timeout_ms = config_.group_min_session_timeout_ms;
+  gconfig.group_max_session_timeout_ms = config_.group_max_session_timeout_ms;
+  gconfig.group_initial_rebalance_delay_ms = config_.group_initial_rebalance_delay_ms;
+  gconfig.group_max_size = config_.group_max_size;
+  gconfig.offsets_retention_ms = int64_t{config_.offsets_retention_minutes} * 60 * 1000;
+  coordinator_ = std::make_unique<group::GroupCoordinator>(io_, *offsets_store_, gconfig);
+
+  // 7. Controller and metadata.
   controller_ = std::make_unique<Controller>(
       config_.broker_id, *kafka_zk_, cache_,
       [this](const std::string& name, const zkdata::TopicZNode& znode,
@@ -155,6 +169,12 @@ util::Status Broker::Start() {
                 op_timeout)) {
     return util::Status::Timeout("loading metadata from ZooKeeper");
   }
+  // Clients (librdkafka's AdminClient) that see controller id -1 in Metadata
+  // may never ask again: serve only once the election outcome is known
+  // (bounded: without a controller we serve anyway).
+  if (!RunUntil([this] { return cache_.controller_id() >= 0; }, op_timeout)) {
+    Log().warn("no controller known after {} ms; serving anyway", op_timeout.count());
+  }
   // Logs of topics deleted while we were down.
   for (const auto& tp : replicas_->LocalPartitions()) {
     if (cache_.GetTopic(tp.topic) == nullptr) {
@@ -171,6 +191,8 @@ util::Status Broker::Start() {
     Dispatch(q.connection_id, q.peer, q.listener, q.frame, std::move(q.responder));
   }
   ScheduleHousekeeping();
+  ScheduleOffsetExpiry();
+  UpdateCoordination();
   return util::Status::OK();
 }
 
@@ -419,6 +441,7 @@ void Broker::ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode
     if (!s.ok()) Log().error("[{}] creating log failed: {}", tp.DirName(), s.ToString());
   }
   ReadPartitionStates(name, topic_id);
+  if (name == kOffsetsTopic) UpdateCoordination();
 }
 
 void Broker::ReadPartitionStates(const std::string& name, const std::string& topic_id) {
@@ -445,6 +468,7 @@ void Broker::ReadPartitionStates(const std::string& name, const std::string& top
                                                 info.leader_epoch);
             if (!s.ok()) Log().error("[{}] updating log failed: {}", tp.DirName(), s.ToString());
           }
+          if (name == kOffsetsTopic) UpdateCoordination();
         });
   }
 }
@@ -454,6 +478,7 @@ void Broker::RemoveTopic(const std::string& name) {
     cache_.RemoveTopic(name);
     Log().info("[{}] topic deleted", name);
   }
+  if (name == kOffsetsTopic) UpdateCoordination();
   replicas_->DeleteTopic(name);
 }
 
@@ -559,6 +584,85 @@ void Broker::ScheduleHousekeeping() {
   });
 }
 
+void Broker::UpdateCoordination() {
+  if (!coordinator_ || stopping_) return;
+  const TopicInfo* topic = cache_.GetTopic(kOffsetsTopic);
+  for (int32_t p = 0; p < config_.offsets_topic_num_partitions; ++p) {
+    bool lead = false;
+    if (topic != nullptr) {
+      auto it = topic->partitions.find(p);
+      lead = it != topic->partitions.end() && it->second.leader == config_.broker_id &&
+             replicas_->Get(log::TopicPartition{kOffsetsTopic, p}) != nullptr;
+    }
+    if (lead && !coordinator_->Owns(p)) {
+      Log().info("[{}-{}] becoming group coordinator", kOffsetsTopic, p);
+      coordinator_->OnBecomeCoordinator(p);
+    } else if (!lead && coordinator_->Owns(p)) {
+      Log().info("[{}-{}] resigning as group coordinator", kOffsetsTopic, p);
+      coordinator_->OnResign(p);
+    }
+  }
+}
+
+void Broker::ScheduleOffsetExpiry() {
+  expiry_timer_.expires_after(
+      std::chrono::milliseconds(std::max<int64_t>(1000, config_.offsets_retention_check_interval_ms)));
+  expiry_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopping_) return;
+    coordinator_->ExpireOffsets(NowMs());
+    ScheduleOffsetExpiry();
+  });
+}
+
+void Broker::CreateOffsetsTopic() {
+  const std::string topic = kOffsetsTopic;
+  if (auto_creating_.count(topic)) return;
+  auto live = cache_.LiveBrokerIds();
+  const int16_t rf = static_cast<int16_t>(std::min<size_t>(
+      static_cast<size_t>(std::max<int16_t>(1, config_.offsets_topic_replication_factor)),
+      std::max<size_t>(1, live.size())));
+  auto assignment = AssignReplicasToBrokers(live, config_.offsets_topic_num_partitions, rf);
+  if (!assignment.ok()) {
+    Log().warn("[{}] cannot create: {}", topic, assignment.status().message());
+    return;
+  }
+  auto_creating_.insert(topic);
+  NewTopic t;
+  t.name = topic;
+  t.assignment = std::move(*assignment);
+  t.configs = {{"cleanup.policy", "compact"},
+               {"compression.type", "producer"},
+               {"segment.bytes", std::to_string(config_.offsets_topic_segment_bytes)}};
+  Log().info("[{}] creating ({} partitions, replication factor {})", topic,
+             config_.offsets_topic_num_partitions, rf);
+  controller_->CreateTopic(std::move(t), [this, topic](util::Result<std::string> r) {
+    auto_creating_.erase(topic);
+    if (!r.ok() && !r.status().IsAlreadyExists()) {
+      Log().warn("[{}] creation failed: {}", topic, r.status().ToString());
+    }
+  });
+}
+
+group::CoordinatorLookup Broker::ResolveCoordinator(int8_t key_type, const std::string& key) {
+  group::CoordinatorLookup out;
+  out.error_code = protocol::ToWire(protocol::ErrorCode::kCoordinatorNotAvailable);
+  if (key_type != 0) return out;  // no transaction coordinator
+  const TopicInfo* topic = cache_.GetTopic(kOffsetsTopic);
+  if (topic == nullptr) {
+    CreateOffsetsTopic();
+    return out;
+  }
+  auto it = topic->partitions.find(coordinator_->PartitionFor(key));
+  if (it == topic->partitions.end() || it->second.leader < 0) return out;
+  const BrokerInfo* b = cache_.GetBroker(it->second.leader);
+  if (b == nullptr) return out;
+  out.error_code = 0;
+  out.node_id = b->id;
+  out.host = b->host;
+  out.port = b->port;
+  return out;
+}
+
 void Broker::Stop(int exit_code) {
   if (stopping_) return;
   stopping_ = true;
@@ -570,6 +674,8 @@ void Broker::Stop(int exit_code) {
   if (controller_) controller_->Stop();
   for (auto& w : watches_) w.Cancel();
   housekeeping_timer_.cancel();
+  expiry_timer_.cancel();
+  if (coordinator_) coordinator_->Shutdown();
   stop_timer_.expires_after(5s);
   stop_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (!ec) io_.stop();

@@ -29,7 +29,10 @@
 #include "common/zk/client.h"
 #include "daemon/broker/config/broker_config.h"
 #include "daemon/broker/controller.h"
+#include "daemon/broker/group/coordinator.h"
+#include "daemon/broker/group/find_coordinator.h"
 #include "daemon/broker/metadata_cache.h"
+#include "daemon/broker/offsets_store.h"
 #include "daemon/broker/replica_manager.h"
 #include "daemon/broker/zk/kafka_zk.h"
 
@@ -56,6 +59,11 @@ class Broker {
   ReplicaManager& replicas() { return *replicas_; }
   Controller& controller() { return *controller_; }
   KafkaZk& zk() { return *kafka_zk_; }
+  group::GroupCoordinator& coordinator() { return *coordinator_; }
+  // FindCoordinator: the leader of the group's __consumer_offsets partition;
+  // creates that topic on first use (COORDINATOR_NOT_AVAILABLE until it has a
+  // live leader). Transaction keys: COORDINATOR_NOT_AVAILABLE (no transactions).
+  group::CoordinatorLookup ResolveCoordinator(int8_t key_type, const std::string& key);
   boost::asio::io_context& io() { return io_; }
   bool stopping() const { return stopping_; }
   const std::vector<uint16_t>& bound_ports() const { return server_->bound_ports(); }
@@ -85,6 +93,11 @@ class Broker {
   void RemoveTopic(const std::string& name);
   void ReadPartitionStates(const std::string& name, const std::string& topic_id);
   void ScheduleHousekeeping();
+  // Becomes / stops being coordinator for the __consumer_offsets partitions
+  // this broker leads / no longer leads (after every metadata change).
+  void UpdateCoordination();
+  void ScheduleOffsetExpiry();
+  void CreateOffsetsTopic();
   // ZooKeeper session handling: the first connect, and after an expiry a new
   // session, a new registration and fresh watches (as Kafka's KafkaZkClient
   // re-registers on session re-establishment).
@@ -105,6 +118,9 @@ class Broker {
   uint64_t zk_generation_ = 0;  // bumps with every new session
   boost::asio::steady_timer housekeeping_timer_;
   boost::asio::steady_timer stop_timer_;
+  boost::asio::steady_timer expiry_timer_;
+  std::unique_ptr<OffsetsStore> offsets_store_;
+  std::unique_ptr<group::GroupCoordinator> coordinator_;
 
   int64_t last_retention_ms_ = 0;
   int64_t last_checkpoint_ms_ = 0;

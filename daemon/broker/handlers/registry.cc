@@ -142,6 +142,17 @@ std::vector<ApiHandler> BuildHandlers() {
       Make(&HandleInitProducerId),
       Make(&HandleDescribeConfigs),
       Make(&HandleCreatePartitions),
+      Make(&HandleFindCoordinator),
+      Make(&HandleJoinGroup),
+      Make(&HandleSyncGroup),
+      Make(&HandleHeartbeat),
+      Make(&HandleLeaveGroup),
+      Make(&HandleOffsetCommit),
+      Make(&HandleOffsetFetch),
+      Make(&HandleListGroups),
+      Make(&HandleDescribeGroups),
+      Make(&HandleDeleteGroups),
+      Make(&HandleOffsetDelete),
   };
   std::sort(v.begin(), v.end(),
             [](const ApiHandler& a, const ApiHandler& b) { return a.api_key < b.api_key; });
