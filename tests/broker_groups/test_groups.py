@@ -230,3 +230,68 @@ def test_kcat_balanced_consumers(cluster, procs, tmp_path):
     assert sorted(lines()) == sorted(v.decode() for v in sent)
     for m in members:
         procs.kill(m, signal.SIGTERM)
+
+
+@pytest.mark.timeout(90)
+def test_list_and_describe_groups(cluster):
+    from kafka.admin import KafkaAdminClient
+    create_topic(cluster)
+    sent = produce(cluster, 6)
+    c = ck_consumer(cluster, "gd", **{"client.id": "describer"})
+    c.subscribe([TOPIC])
+    try:
+        poll_all([c], len(sent), 45, stop=lambda: parts_of(c) == set(PARTS))
+        admin = KafkaAdminClient(bootstrap_servers=cluster.bootstrap())
+        try:
+            assert ("gd", "consumer") in admin.list_consumer_groups()
+            (desc,) = admin.describe_consumer_groups(["gd"])
+            assert desc.state == "Stable" and desc.protocol_type == "consumer"
+            assert len(desc.members) == 1
+            assert desc.members[0].client_id == "describer"
+            assert desc.members[0].client_host == "/127.0.0.1"
+            offsets = admin.list_consumer_group_offsets("gd")
+            assert {tp.partition: o.offset for tp, o in offsets.items()} == {0: 2, 1: 2, 2: 2}
+        finally:
+            admin.close()
+    finally:
+        c.close()
+
+
+@pytest.mark.timeout(90)
+def test_two_brokers_coordinators_on_both(procs, tmp_path):
+    """With two brokers __consumer_offsets (default 50 partitions, replication
+    factor min(3, live brokers)) is led by both; groups on either coordinator work
+    whichever broker the client bootstraps from."""
+    import broker_cluster
+    c2 = broker_cluster.Cluster(procs, tmp_path)
+    c2.start_zookeeper()
+    overrides = {"group.initial.rebalance.delay.ms": "0"}
+    c2.start_broker(0, overrides=overrides)
+    c2.start_broker(1, overrides=overrides)
+    create_topic(c2)
+    sent = produce(c2, 9)
+    coordinators = set()
+    for i in range(6):
+        group = f"multi{i}"
+        c = Consumer({"bootstrap.servers": c2.bootstrap(0), "group.id": group,
+                      "auto.offset.reset": "earliest", "enable.auto.commit": False})
+        c.subscribe([TOPIC])
+        try:
+            assert sorted(poll_all([c], len(sent), 45)) == sorted(sent)
+            committed = c.committed([TopicPartition(TOPIC, p) for p in PARTS], timeout=10)
+            assert [tp.offset for tp in committed] == [3, 3, 3]
+        finally:
+            c.close()
+        coordinators.add(coordinator_of(c2.port(0), group))
+    assert coordinators == {0, 1}
+
+
+def coordinator_of(port, group):
+    """FindCoordinator v0 by hand: the node id answering for `group`."""
+    import struct
+    import broker_cluster
+    g = group.encode()
+    resp = broker_cluster.kafka_request(port, 10, 0, struct.pack(">h", len(g)) + g)
+    error, node = struct.unpack(">hi", resp[4:10])
+    assert error == 0
+    return node
