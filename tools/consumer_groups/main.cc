@@ -264,6 +264,30 @@ int main(int argc, char** argv) {
                      "] takes one of these options: [all-groups], [group]");
   }
 
+  std::optional<int64_t> datetime;
+  if (opts.Has("reset-offsets")) {
+    // --reset-offsets option rules, checked before connecting.
+    int specs = 0;
+    for (const char* s : {"to-earliest", "to-latest", "to-offset", "shift-by", "to-datetime", "to-current"}) specs += opts.Has(s);
+    if (specs != 1) {
+      return opts.Fail("Option [reset-offsets] takes exactly one of these options: [to-datetime], "
+                       "[by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]");
+    }
+    if (opts.Has("topic") == opts.Has("all-topics")) {
+      return opts.Fail("Option [reset-offsets] takes exactly one of these options: [all-topics], [topic]");
+    }
+    if (opts.Has("dry-run") && opts.Has("execute")) {
+      return opts.Fail("Option [reset-offsets] takes at most one of these options: [dry-run], [execute]");
+    }
+    if (opts.Has("to-datetime")) {
+      datetime = kt::ParseDateTime(opts.Get<std::string>("to-datetime"));
+      if (!datetime) {
+        return opts.Fail("Error parsing timestamp. It does not follow the format "
+                         "'YYYY-MM-DDTHH:mm:SS.sss' or 'YYYY-MM-DDTHH:mm:SS.sssZ'");
+      }
+    }
+  }
+
   std::map<std::string, std::string> props;
   if (opts.Has("command-config")) {
     auto st = kc::LoadPropertiesFile(opts.Get<std::string>("command-config"), &props);
@@ -498,27 +522,6 @@ int main(int argc, char** argv) {
     return all_ok ? 0 : 1;
   }
 
-  // --reset-offsets
-  int specs = 0;
-  for (const char* s : {"to-earliest", "to-latest", "to-offset", "shift-by", "to-datetime", "to-current"}) specs += opts.Has(s);
-  if (specs != 1) {
-    return opts.Fail("Option [reset-offsets] takes exactly one of these options: [to-datetime], "
-                     "[by-duration], [to-earliest], [to-latest], [shift-by], [from-file], [to-current], [to-offset]");
-  }
-  if (selected.empty() == !opts.Has("all-topics")) {
-    return opts.Fail("Option [reset-offsets] takes exactly one of these options: [all-topics], [topic]");
-  }
-  if (opts.Has("dry-run") && opts.Has("execute")) {
-    return opts.Fail("Option [reset-offsets] takes at most one of these options: [dry-run], [execute]");
-  }
-  std::optional<int64_t> datetime;
-  if (opts.Has("to-datetime")) {
-    datetime = kt::ParseDateTime(opts.Get<std::string>("to-datetime"));
-    if (!datetime) {
-      return opts.Fail("Error parsing timestamp. It does not follow the format "
-                       "'YYYY-MM-DDTHH:mm:SS.sss' or 'YYYY-MM-DDTHH:mm:SS.sssZ'");
-    }
-  }
   const bool execute = opts.Has("execute");
   if (!execute && !opts.Has("dry-run")) {
     std::printf("WARN: No action will be performed as the --execute option is missing.In a future "
@@ -630,8 +633,8 @@ int main(int argc, char** argv) {
       kc::GroupOptions g;
       g.group_id = group;
       for (const auto& [t, ps] : to_commit) g.topics.push_back(t);
-      g.session_timeout = kc::Ms(10000);
-      g.rebalance_timeout = kc::Ms(10000);
+      g.session_timeout = kc::Ms(6000);
+      g.rebalance_timeout = kc::Ms(6000);
       kc::GroupMember member(&client, g);
       auto st = member.Join(kc::Ms(60000));
       if (st.ok()) st = member.Commit(to_commit, copts.request_timeout);
