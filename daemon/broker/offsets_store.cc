@@ -113,7 +113,7 @@ void OffsetsStore::Load(int32_t partition, LoadCallback done) {
       offset = read->next_offset;
     }
   }
-  Log().info("[{}] loaded {} group record(s)", tp.DirName(), out.size());
+  if (!out.empty()) Log().info("[{}] loaded {} group record(s)", tp.DirName(), out.size());
   asio::post(io_, [done = std::move(done), error, out = std::move(out)]() mutable {
     done(error, std::move(out));
   });

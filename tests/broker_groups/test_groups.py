@@ -179,7 +179,7 @@ def test_killed_member_partitions_move(cluster, procs, tmp_path):
         procs.kill(member, signal.SIGKILL)
         killed = time.monotonic()
         while parts_of(b) != set(PARTS):
-            assert time.monotonic() - killed < 6 + 8, "partitions did not move"
+            assert time.monotonic() - killed < 6 + 12, "partitions did not move"
             b.poll(0.1)
     finally:
         b.close()
