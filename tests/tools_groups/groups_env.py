@@ -14,6 +14,7 @@ TOOLS = {
     "kafka-console-producer": "tools/console_producer/kafka-console-producer",
     "kafka-consumer-groups": "tools/consumer_groups/kafka-consumer-groups",
     "kafka-topics": "tools/kafka_topics/kafka-topics",
+    "kafka-broker-api-versions": "tools/broker_api_versions/kafka-broker-api-versions",
 }
 
 
