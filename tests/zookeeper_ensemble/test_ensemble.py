@@ -86,7 +86,11 @@ class Ensemble:
             if len(leaders) == 1 and all(v in ("leader", "follower") for v in m.values()):
                 return leaders[0]
             return None
-        return testlib.wait_for(settled, timeout=timeout, what=f"one leader among {ids}")
+        try:
+            return testlib.wait_for(settled, timeout=timeout, what=f"one leader among {ids}")
+        except TimeoutError as e:
+            dead = [i for i in ids if self.proc[i].poll() is not None]
+            raise TimeoutError(f"{e}; modes={self.modes(ids)} exited={dead}\n{self.logs()}")
 
     def hosts(self, ids=None):
         return ",".join(f"127.0.0.1:{self.client[i]}" for i in (ids or self.ids))
@@ -216,6 +220,9 @@ def test_restarted_follower_catches_up(ensemble):
         ensemble.start(follower)
         testlib.wait_for(lambda: mode(ensemble.client[follower]) == "follower", timeout=20,
                          what="restarted follower to sync")
+        # It was in sync before it died, so the leader sends only what it missed.
+        log = (ensemble.tmp / f"zk{follower}.log").read_text()
+        assert "syncing from leader by DIFF" in log
         zf = connect(ensemble.hosts([follower]))
         try:
             zf.sync("/")

@@ -6,6 +6,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +30,8 @@ constexpr int64_t kReconnectMs = 200;
 constexpr int64_t kPlaceholderZxid = INT64_MAX;
 // Requests a follower's client may pipeline behind unapplied writes.
 constexpr size_t kMaxDeferred = 1000;
+// Recent proposals kept for DIFF syncs.
+constexpr size_t kMaxHistory = 10000;
 
 int64_t EpochOf(int64_t zxid) { return zxid >> 32; }
 
@@ -79,6 +82,23 @@ bool DecodeRecords(std::string_view records, std::vector<Txn>* out) {
     Txn t;
     if (!DecodeTxn(r, &t)) return false;
     out->push_back(std::move(t));
+    pos += 8 + len;
+  }
+  return true;
+}
+
+// Splits framed log records into (zxid, record) pairs; false if malformed.
+bool SplitRecords(std::string_view records,
+                  std::vector<std::pair<int64_t, std::string_view>>* out) {
+  size_t pos = 0;
+  while (pos < records.size()) {
+    if (records.size() - pos < 16) return false;
+    zk::jute::Reader h(records.substr(pos, 16));
+    uint32_t len = static_cast<uint32_t>(h.Int());
+    h.Int();  // crc
+    int64_t zxid = h.Long();
+    if (len < 8 || records.size() - pos - 8 < len) return false;
+    out->emplace_back(zxid, records.substr(pos, 8 + len));
     pos += 8 + len;
   }
   return true;
@@ -234,6 +254,8 @@ util::Status QuorumPeer::Start() {
   };
   UTIL_RETURN_IF_ERROR(listen(election_acceptor_, it->second.election_port));
   UTIL_RETURN_IF_ERROR(listen(quorum_acceptor_, it->second.quorum_port));
+  ResetHistory(server_->tree_.last_zxid());
+  follower_durable_ = server_->tree_.last_zxid();
   accepted_epoch_ = LoadEpoch("acceptedEpoch");
   current_epoch_ = LoadEpoch("currentEpoch");
   server_->log_->info("ensemble mode: myid={} voters={} quorumPort={} electionPort={} "
@@ -585,10 +607,13 @@ void QuorumPeer::OnFollowerPacket(int64_t sid, const QuorumPacket& p) {
       return;
     case PacketType::kAckEpoch:
       if (f.phase != FollowerPhase::kAckEpoch || new_epoch_ == 0) return;
+      f.last_zxid = p.zxid;
       SendSnapAndNewLeader(f);
       return;
     case PacketType::kAck:
-      if (f.phase == FollowerPhase::kNewLeaderAck) {
+      // Only the NEWLEADER ack (marked by a payload) completes the sync; plain
+      // acks of DIFF proposals may arrive before it.
+      if (f.phase == FollowerPhase::kNewLeaderAck && !p.payload.empty()) {
         f.phase = FollowerPhase::kSynced;
         server_->log_->info("follower {} synced", sid);
         if (established_) f.link->Send(EncodePacket({PacketType::kUpToDate, 0, {}}));
@@ -622,10 +647,32 @@ void QuorumPeer::OnFollowerPacket(int64_t sid, const QuorumPacket& p) {
 }
 
 void QuorumPeer::SendSnapAndNewLeader(Follower& f) {
-  // Everything applied so far goes into the snapshot; later proposals follow it.
+  // Everything applied so far is in the history / the snapshot; later
+  // proposals follow it on the same stream.
   server_->FlushToLog();
   int64_t z = server_->tree_.last_zxid();
-  f.link->Send(EncodePacket({PacketType::kSnap, z, SerializeSnapshot(server_->tree_, z)}));
+  // DIFF when the follower's last zxid is ours too: its log is then a prefix
+  // of ours (Zab: one leader per epoch, proposals in order) and it only needs
+  // what follows. Anything else (older than our history, or a tail we do not
+  // have) gets the full state.
+  auto hit = std::find_if(history_.begin(), history_.end(),
+                          [&](const auto& e) { return e.first == f.last_zxid; });
+  bool diff = f.last_zxid == history_base_ || hit != history_.end();
+  if (diff && f.last_zxid <= z) {
+    if (hit != history_.end()) ++hit;
+    else hit = history_.begin();
+    size_t n = 0;
+    f.link->Send(EncodePacket({PacketType::kDiff, z, {}}));
+    for (; hit != history_.end(); ++hit, ++n) {
+      f.link->Send(EncodePacket({PacketType::kProposal, hit->first, hit->second}));
+    }
+    server_->log_->info("syncing follower {} by DIFF: {} txns after 0x{:x}", f.sid, n,
+                        f.last_zxid);
+  } else {
+    server_->log_->info("syncing follower {} by SNAP at 0x{:x} (its last zxid 0x{:x})", f.sid,
+                        z, f.last_zxid);
+    f.link->Send(EncodePacket({PacketType::kSnap, z, SerializeSnapshot(server_->tree_, z)}));
+  }
   int64_t committed = established_ && acks_ ? acks_->committed() : 0;
   f.link->Send(
       EncodePacket({PacketType::kNewLeader, new_epoch_ << 32, EncodeLong(committed)}));
@@ -673,8 +720,24 @@ void QuorumPeer::SendToSynced(const QuorumPacket& p) {
   }
 }
 
+void QuorumPeer::RecordHistory(const std::string& records) {
+  std::vector<std::pair<int64_t, std::string_view>> parts;
+  if (!SplitRecords(records, &parts)) return;
+  for (const auto& [zxid, rec] : parts) history_.emplace_back(zxid, std::string(rec));
+  while (history_.size() > kMaxHistory) {
+    history_base_ = history_.front().first;
+    history_.pop_front();
+  }
+}
+
+void QuorumPeer::ResetHistory(int64_t base) {
+  history_.clear();
+  history_base_ = base;
+}
+
 void QuorumPeer::OnFlushed(int64_t, int64_t last_zxid, const std::string& records) {
   if (state_ != PeerState::kLeading) return;
+  RecordHistory(records);
   SendToSynced({PacketType::kProposal, last_zxid, records});
 }
 
@@ -684,6 +747,7 @@ void QuorumPeer::OnLocalDurable(int64_t zxid) {
 }
 
 void QuorumPeer::HandleDurable(int64_t zxid) {
+  follower_durable_ = std::max(follower_durable_, zxid);
   if (state_ == PeerState::kLeading) {
     if (acks_ && acks_->Ack(my_sid_, zxid) && established_) {
       server_->OnDurable(acks_->committed());
@@ -691,7 +755,17 @@ void QuorumPeer::HandleDurable(int64_t zxid) {
     }
   } else if (state_ == PeerState::kFollowing && leader_link_) {
     leader_link_->Send(EncodePacket({PacketType::kAck, zxid, {}}));
+    MaybeAckNewLeader();
   }
+}
+
+void QuorumPeer::MaybeAckNewLeader() {
+  // ZOOKEEPER-4646: NEWLEADER is acked only once everything the sync sent us
+  // is durable in our log.
+  if (!newleader_ack_pending_ || !leader_link_) return;
+  if (follower_durable_ < LastLoggedZxid()) return;
+  newleader_ack_pending_ = false;
+  leader_link_->Send(EncodePacket({PacketType::kAck, LastLoggedZxid(), "NL"}));
 }
 
 void QuorumPeer::LeaderTick() {
@@ -768,6 +842,7 @@ void QuorumPeer::BecomeFollower(const Vote& leader) {
   phase_start_ms_ = NowMs();
   last_leader_ms_ = NowMs();
   serving_ = false;
+  got_leader_info_ = false;
   server_->log_->info("FOLLOWING leader {} (epoch {} zxid 0x{:x})", leader.sid, leader.epoch,
                       leader.zxid);
   Broadcast();
@@ -803,7 +878,20 @@ void QuorumPeer::ConnectLeader() {
           OnLeaderPacket(p);
         },
         [this, gen] {
-          if (gen == generation_ && !server_->stopping_) StartLooking("leader connection closed");
+          if (gen != generation_ || server_->stopping_) return;
+          if (got_leader_info_) {
+            StartLooking("leader connection closed");
+            return;
+          }
+          // The leader we voted for may not have finished its own election
+          // yet and refused us: retry until initLimit (FollowerTick) expires,
+          // instead of starting a new round that would reset its tally.
+          leader_link_.reset();
+          auto t = std::make_shared<asio::steady_timer>(server_->io_);
+          t->expires_after(std::chrono::milliseconds(kReconnectMs));
+          t->async_wait([this, t, gen](const boost::system::error_code& e) {
+            if (!e && gen == generation_) ConnectLeader();
+          });
         });
     leader_link_->Send(EncodeHello(Hello{my_sid_, kProtocolVersion}));
     leader_link_->Send(
@@ -814,6 +902,7 @@ void QuorumPeer::ConnectLeader() {
 void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
   switch (p.type) {
     case PacketType::kLeaderInfo: {
+      got_leader_info_ = true;
       int64_t epoch = EpochOf(p.zxid);
       if (epoch < accepted_epoch_) {
         StartLooking("leader proposed an older epoch");
@@ -847,8 +936,8 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
       // of it are held until the leader's COMMIT covers it.
       int64_t committed = DecodeLong(p.payload);
       if (committed < server_->durable_zxid_) server_->durable_zxid_ = committed;
-      // The snapshot was written synchronously, so our state is durable.
-      leader_link_->Send(EncodePacket({PacketType::kAck, LastLoggedZxid(), {}}));
+      newleader_ack_pending_ = true;
+      MaybeAckNewLeader();
       return;
     }
     case PacketType::kUpToDate:
@@ -858,16 +947,22 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
         Broadcast();
       }
       return;
+    case PacketType::kDiff:
+      server_->log_->info("syncing from leader by DIFF from 0x{:x}", LastLoggedZxid());
+      return;
     case PacketType::kProposal: {
-      if (EpochOf(p.zxid) < current_epoch_) return;  // fenced: an old leader
+      // Fenced: an old leader. (During the sync a DIFF may replay older epochs.)
+      if (serving_ && EpochOf(p.zxid) < current_epoch_) return;
       std::vector<Txn> txns;
       if (!DecodeRecords(p.payload, &txns) || txns.empty()) {
         StartLooking("malformed proposal");
         return;
       }
       int64_t first = txns.front().zxid;
+      if (first <= LastLoggedZxid()) return;  // already logged (a repeat)
       for (Txn& t : txns) pending_.push_back(std::move(t));
-      server_->sync_->Append(first, p.zxid, p.payload);
+      RecordHistory(p.payload);
+      server_->sync_->Append(first, txns.back().zxid, p.payload);
       return;
     }
     case PacketType::kCommit: {
@@ -910,6 +1005,8 @@ void QuorumPeer::InstallSnapshot(std::string_view bytes) {
   server_->tree_.set_last_zxid(z);
   pending_.clear();
   ResetLog(z, std::string(bytes));
+  ResetHistory(z);
+  follower_durable_ = z;
   server_->session_timeout_.clear();
   for (const auto& [id, sess] : server_->tree_.sessions()) {
     server_->session_timeout_[id] = sess.timeout_ms;

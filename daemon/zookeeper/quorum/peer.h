@@ -6,8 +6,8 @@
 // names; the standalone server never creates one.
 //
 // Current scope: election over the election port, epoch agreement, sync by
-// SNAP only (every follower gets the leader's full state; DIFF/TRUNC are left
-// for later), PROPOSAL/ACK/COMMIT, forwarding of writes, connects and sync from
+// DIFF (the follower's last zxid is in our recent history) or SNAP (anything
+// else, including a tail we do not have: TRUNC is left for later), PROPOSAL/ACK/COMMIT, forwarding of writes, connects and sync from
 // followers, PING with session touches, syncLimit/initLimit timeouts.
 #pragma once
 
@@ -52,6 +52,7 @@ class QuorumPeer : public QuorumHooks {
     std::shared_ptr<Link> link;
     FollowerPhase phase = FollowerPhase::kInfo;
     int64_t accepted_epoch = 0;
+    int64_t last_zxid = 0;  // from ACKEPOCH
     int64_t last_heard_ms = 0;
     bool receives_proposals = false;
   };
@@ -90,6 +91,9 @@ class QuorumPeer : public QuorumHooks {
 
   // State shared by both roles.
   void HandleDurable(int64_t zxid);
+  void MaybeAckNewLeader();
+  void RecordHistory(const std::string& records);
+  void ResetHistory(int64_t base);
   void CloseClients();
   void ResetLog(int64_t snap_zxid, const std::string& snap_bytes);
   int64_t LastLoggedZxid() const;
@@ -128,8 +132,15 @@ class QuorumPeer : public QuorumHooks {
   std::map<std::pair<int64_t, int64_t>, std::shared_ptr<Connection>> proxies_;
   int64_t last_ping_ms_ = 0;
 
+  // Proposals logged since history_base_ (both roles), for DIFF syncs.
+  std::deque<std::pair<int64_t, std::string>> history_;
+  int64_t history_base_ = 0;
+
   // Follower.
   std::shared_ptr<Link> leader_link_;
+  int64_t follower_durable_ = 0;
+  bool newleader_ack_pending_ = false;
+  bool got_leader_info_ = false;  // the leader accepted us (epoch agreement began)
   bool serving_ = false;
   int64_t last_leader_ms_ = 0;
   std::deque<Txn> pending_;  // logged proposals awaiting COMMIT, in zxid order
