@@ -295,3 +295,35 @@ def coordinator_of(port, group):
     error, node = struct.unpack(">hi", resp[4:10])
     assert error == 0
     return node
+
+
+@pytest.mark.timeout(90)
+def test_static_member_restart_keeps_assignment(cluster):
+    """group.instance.id (KIP-345): a static member that comes back within the
+    session timeout takes over its old id; the other member is not rebalanced."""
+    create_topic(cluster)
+    produce(cluster, 6)
+    a = ck_consumer(cluster, "gs", **{"group.instance.id": "a"})
+    b = ck_consumer(cluster, "gs", **{"group.instance.id": "b"})
+    a.subscribe([TOPIC])
+    b.subscribe([TOPIC])
+    try:
+        def split():
+            pa, pb = parts_of(a), parts_of(b)
+            return pa and pb and not (pa & pb) and pa | pb == set(PARTS)
+        poll_all([a, b], 6, 45, stop=split)
+        before_a, before_b = parts_of(a), parts_of(b)
+        a.close()  # static members send no LeaveGroup
+        a = ck_consumer(cluster, "gs", **{"group.instance.id": "a"})
+        a.subscribe([TOPIC])
+        deadline = time.monotonic() + 20
+        while parts_of(a) != before_a:
+            assert time.monotonic() < deadline, (parts_of(a), before_a)
+            a.poll(0.1)
+            b.poll(0.1)
+        for _ in range(10):
+            b.poll(0.1)
+        assert parts_of(b) == before_b
+    finally:
+        a.close()
+        b.close()
