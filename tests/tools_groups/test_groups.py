@@ -123,6 +123,36 @@ def test_reset_offsets_to_earliest_then_reread(env):
     assert again.stdout.split() == [str(i) for i in range(1, 31)]
 
 
+def test_reset_offsets_dry_run_variants(env):
+    topic, group = env.topic(new_name("variants")), new_name("g")
+    produce_numbered(env.bootstrap, topic, 20)
+    consume(env.bootstrap, topic, group, "--from-beginning", "--max-messages", "12")
+
+    def dry(*spec):
+        r = groups_tool(env.bootstrap, "--reset-offsets", "--group", group, "--topic",
+                        f"{topic}:0", *spec, "--dry-run")
+        assert r.returncode == 0, r.stderr
+        rows = r.stdout.splitlines()[2:]
+        assert len(rows) == 1 and rows[0].split()[:3] == [group, topic, "0"]
+        return int(rows[0].split()[3])
+
+    assert dry("--shift-by", "-5") == 7
+    assert dry("--shift-by", "100") == 20  # clamped to the log end
+    assert dry("--to-offset", "3") == 3
+    assert dry("--to-latest") == 20
+    assert dry("--to-earliest") == 0
+    assert dry("--to-current") == 12
+    if env.name != "mock":  # the mock answers every timestamp lookup with the log end
+        assert dry("--to-datetime", "1970-01-01T00:00:00.000") == 0
+    assert dry("--to-datetime", "2999-01-01T00:00:00.000") == 20
+    # Without --dry-run or --execute: Kafka's warning, and nothing changes.
+    r = groups_tool(env.bootstrap, "--reset-offsets", "--group", group, "--topic", topic,
+                    "--to-earliest")
+    assert r.stdout.startswith("WARN: No action will be performed as the --execute option is missing.")
+    r = groups_tool(env.bootstrap, "--describe", "--group", group)
+    assert describe_rows(r.stdout)[0][3] == "12"
+
+
 def test_unsupported_admin_calls_fail_cleanly(env):
     if env.has_admin:
         pytest.skip("this broker has ListGroups/DescribeGroups; see test_admin_calls")
