@@ -344,6 +344,47 @@ def test_all_three_crash_and_restart_keep_acked_writes(ensemble):
         zk.close()
 
 
+CLIENT_SCRIPT = """
+import sys, time
+from kazoo.client import KazooClient
+zk = KazooClient(hosts=sys.argv[1], timeout=1.0)
+zk.start(timeout=15)
+zk.create("/eph-of-crashed", b"", ephemeral=True)
+print(hex(zk.client_id[0]), flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_sessions_kept_alive_through_followers_and_expired_by_leader(ensemble, procs):
+    leader = ensemble.wait_leader()
+    follower = next(i for i in ensemble.ids if i != leader)
+    zk = connect(ensemble.hosts([follower]))
+    zk_leader = connect(ensemble.hosts([leader]))
+    try:
+        # A 1 s session that only talks to a follower stays alive on the leader.
+        client = procs.start(["/usr/bin/python3", "-c", CLIENT_SCRIPT, ensemble.hosts([follower])],
+                             log_path=str(ensemble.tmp / "client.log"))
+        testlib.wait_for(lambda: zk_leader.exists("/eph-of-crashed"), timeout=20,
+                         what="ephemeral from the client")
+        deadline = time.monotonic() + 3.0
+        while time.monotonic() < deadline:
+            zk_leader.sync("/")
+            assert zk_leader.exists("/eph-of-crashed"), "session expired while its client was alive"
+            time.sleep(0.2)
+        # The client dies without closing: the leader expires the session and
+        # every server drops the ephemeral.
+        procs.kill(client)
+        t0 = time.monotonic()
+        testlib.wait_for(lambda: zk.sync("/") is not None and zk.exists("/eph-of-crashed") is None,
+                         timeout=15, what="ephemeral removed after expiry")
+        print(f"session expired {time.monotonic() - t0:.2f}s after its client died")
+    finally:
+        for c in (zk, zk_leader):
+            c.stop()
+            c.close()
+
+
 @pytest.mark.timeout(60)
 def test_peer_ports_reject_unknown_servers(ensemble):
     ensemble.wait_leader()
