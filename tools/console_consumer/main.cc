@@ -181,10 +181,12 @@ int main(int argc, char** argv) {
     auto_group = true;
   }
   int64_t reset_policy = opts.Has("from-beginning") ? -2 : -1;
+  bool reset_none = false;  // auto.offset.reset=none: no committed offset is an error
   if (auto it = props.find("auto.offset.reset"); it != props.end() && !opts.Has("from-beginning")) {
     if (it->second == "earliest") reset_policy = -2;
     else if (it->second == "latest") reset_policy = -1;
-    else if (it->second != "none") {
+    else if (it->second == "none") reset_none = true;
+    else {
       return opts.Fail("Invalid value " + it->second + " for configuration auto.offset.reset: String "
                        "must be one of: latest, earliest, none");
     }
@@ -354,6 +356,11 @@ int main(int argc, char** argv) {
           fresh.push_back(p);
         }
       }
+      if (!fresh.empty() && reset_none) {
+        std::string list;
+        for (int32_t p : fresh) list += (list.empty() ? "" : ", ") + topic + "-" + std::to_string(p);
+        return util::Status::InvalidArgument("Undefined offset with no reset policy for partitions: [" + list + "]");
+      }
       if (!fresh.empty()) UTIL_RETURN_IF_ERROR(reset(fresh, reset_policy));
       return util::Status::OK();
     }
@@ -413,6 +420,7 @@ int main(int argc, char** argv) {
     std::vector<int32_t> out_of_range;
     bool refresh = false;
     std::string out;
+    const auto before_round = positions;  // to commit nothing of a round stdout refused
     for (auto& [p, fp] : *got) {
       if (fp.error == static_cast<int16_t>(pr::ErrorCode::kOffsetOutOfRange)) {
         out_of_range.push_back(p);
@@ -439,6 +447,7 @@ int main(int argc, char** argv) {
     }
     if (!out.empty()) {
       if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+        positions = before_round;
         return finish_group(1);  // stdout closed (e.g. | head)
       }
     }
