@@ -33,7 +33,11 @@ int64_t NowMs() {
 }  // namespace
 
 Broker::Broker(asio::io_context& io, BrokerConfig config)
-    : io_(io), config_(std::move(config)), housekeeping_timer_(io), stop_timer_(io), expiry_timer_(io) {}
+    : io_(io),
+      config_(std::move(config)),
+      housekeeping_timer_(io),
+      stop_timer_(io),
+      expiry_timer_(io) {}
 
 Broker::~Broker() {
   expiry_timer_.cancel();
@@ -605,8 +609,8 @@ void Broker::UpdateCoordination() {
 }
 
 void Broker::ScheduleOffsetExpiry() {
-  expiry_timer_.expires_after(
-      std::chrono::milliseconds(std::max<int64_t>(1000, config_.offsets_retention_check_interval_ms)));
+  expiry_timer_.expires_after(std::chrono::milliseconds(
+      std::max<int64_t>(1000, config_.offsets_retention_check_interval_ms)));
   expiry_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopping_) return;
     coordinator_->ExpireOffsets(NowMs());

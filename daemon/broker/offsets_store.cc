@@ -1,9 +1,8 @@
 #include "daemon/broker/offsets_store.h"
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <span>
-
-#include <boost/asio/post.hpp>
 
 #include "common/protocol/error_code.h"
 #include "common/protocol/record_batch.h"

@@ -7,10 +7,9 @@
 // Thread safety: io thread only.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <cstdint>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "daemon/broker/group/group_store.h"
 #include "daemon/broker/metadata_cache.h"

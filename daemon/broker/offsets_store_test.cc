@@ -1,10 +1,9 @@
 #include "daemon/broker/offsets_store.h"
 
-#include <cstdlib>
-#include <filesystem>
-
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
 
 #include "common/protocol/error_code.h"
 

@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleDescribeGroups(const RequestContext& ctx, DescribeGroupsRequest req, Respond<DescribeGroupsResponse> respond) {
+void HandleDescribeGroups(const RequestContext& ctx, DescribeGroupsRequest req,
+                          Respond<DescribeGroupsResponse> respond) {
   ctx.broker->coordinator().DescribeGroups(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                           [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

@@ -53,7 +53,8 @@ void HandleMetadata(const RequestContext&, protocol::MetadataRequest,
                     Respond<protocol::MetadataResponse>);
 void HandleProduce(const RequestContext&, protocol::ProduceRequest,
                    Respond<protocol::ProduceResponse>);
-void HandleFetch(const RequestContext&, protocol::FetchRequest, Respond<protocol::FetchResponse>);
+void HandleFetch(const RequestContext&, protocol::FetchRequest,
+                 Respond<protocol::FetchResponse>);
 void HandleListOffsets(const RequestContext&, protocol::ListOffsetsRequest,
                        Respond<protocol::ListOffsetsResponse>);
 void HandleCreateTopics(const RequestContext&, protocol::CreateTopicsRequest,
@@ -68,17 +69,28 @@ void HandleInitProducerId(const RequestContext&, protocol::InitProducerIdRequest
                           Respond<protocol::InitProducerIdResponse>);
 
 // Group coordinator APIs (daemon/broker/group does the work).
-void HandleFindCoordinator(const RequestContext&, protocol::FindCoordinatorRequest, Respond<protocol::FindCoordinatorResponse>);
-void HandleJoinGroup(const RequestContext&, protocol::JoinGroupRequest, Respond<protocol::JoinGroupResponse>);
-void HandleSyncGroup(const RequestContext&, protocol::SyncGroupRequest, Respond<protocol::SyncGroupResponse>);
-void HandleHeartbeat(const RequestContext&, protocol::HeartbeatRequest, Respond<protocol::HeartbeatResponse>);
-void HandleLeaveGroup(const RequestContext&, protocol::LeaveGroupRequest, Respond<protocol::LeaveGroupResponse>);
-void HandleOffsetCommit(const RequestContext&, protocol::OffsetCommitRequest, Respond<protocol::OffsetCommitResponse>);
-void HandleOffsetFetch(const RequestContext&, protocol::OffsetFetchRequest, Respond<protocol::OffsetFetchResponse>);
-void HandleListGroups(const RequestContext&, protocol::ListGroupsRequest, Respond<protocol::ListGroupsResponse>);
-void HandleDescribeGroups(const RequestContext&, protocol::DescribeGroupsRequest, Respond<protocol::DescribeGroupsResponse>);
-void HandleDeleteGroups(const RequestContext&, protocol::DeleteGroupsRequest, Respond<protocol::DeleteGroupsResponse>);
-void HandleOffsetDelete(const RequestContext&, protocol::OffsetDeleteRequest, Respond<protocol::OffsetDeleteResponse>);
+void HandleFindCoordinator(const RequestContext&, protocol::FindCoordinatorRequest,
+                           Respond<protocol::FindCoordinatorResponse>);
+void HandleJoinGroup(const RequestContext&, protocol::JoinGroupRequest,
+                     Respond<protocol::JoinGroupResponse>);
+void HandleSyncGroup(const RequestContext&, protocol::SyncGroupRequest,
+                     Respond<protocol::SyncGroupResponse>);
+void HandleHeartbeat(const RequestContext&, protocol::HeartbeatRequest,
+                     Respond<protocol::HeartbeatResponse>);
+void HandleLeaveGroup(const RequestContext&, protocol::LeaveGroupRequest,
+                      Respond<protocol::LeaveGroupResponse>);
+void HandleOffsetCommit(const RequestContext&, protocol::OffsetCommitRequest,
+                        Respond<protocol::OffsetCommitResponse>);
+void HandleOffsetFetch(const RequestContext&, protocol::OffsetFetchRequest,
+                       Respond<protocol::OffsetFetchResponse>);
+void HandleListGroups(const RequestContext&, protocol::ListGroupsRequest,
+                      Respond<protocol::ListGroupsResponse>);
+void HandleDescribeGroups(const RequestContext&, protocol::DescribeGroupsRequest,
+                          Respond<protocol::DescribeGroupsResponse>);
+void HandleDeleteGroups(const RequestContext&, protocol::DeleteGroupsRequest,
+                        Respond<protocol::DeleteGroupsResponse>);
+void HandleOffsetDelete(const RequestContext&, protocol::OffsetDeleteRequest,
+                        Respond<protocol::OffsetDeleteResponse>);
 
 // "/<ip>" of the peer, as Kafka shows a member's client host.
 inline std::string ClientHost(const RequestContext& ctx) {

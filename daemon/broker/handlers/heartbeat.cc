@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleHeartbeat(const RequestContext& ctx, HeartbeatRequest req, Respond<HeartbeatResponse> respond) {
+void HandleHeartbeat(const RequestContext& ctx, HeartbeatRequest req,
+                     Respond<HeartbeatResponse> respond) {
   ctx.broker->coordinator().Heartbeat(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                      [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleLeaveGroup(const RequestContext& ctx, LeaveGroupRequest req, Respond<LeaveGroupResponse> respond) {
+void HandleLeaveGroup(const RequestContext& ctx, LeaveGroupRequest req,
+                      Respond<LeaveGroupResponse> respond) {
   ctx.broker->coordinator().LeaveGroup(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                       [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

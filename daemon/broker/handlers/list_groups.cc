@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleListGroups(const RequestContext& ctx, ListGroupsRequest req, Respond<ListGroupsResponse> respond) {
+void HandleListGroups(const RequestContext& ctx, ListGroupsRequest req,
+                      Respond<ListGroupsResponse> respond) {
   ctx.broker->coordinator().ListGroups(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                       [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

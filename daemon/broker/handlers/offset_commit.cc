@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleOffsetCommit(const RequestContext& ctx, OffsetCommitRequest req, Respond<OffsetCommitResponse> respond) {
+void HandleOffsetCommit(const RequestContext& ctx, OffsetCommitRequest req,
+                        Respond<OffsetCommitResponse> respond) {
   ctx.broker->coordinator().OffsetCommit(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                         [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

@@ -14,8 +14,7 @@ void HandleOffsetDelete(const RequestContext& ctx, OffsetDeleteRequest req,
     for (const auto& p : t.partitions) partitions.emplace_back(t.name, p.partition_index);
   }
   ctx.broker->coordinator().DeleteOffsets(
-      req.group_id, partitions,
-      [respond](group::GroupCoordinator::OffsetDeleteResult result) {
+      req.group_id, partitions, [respond](group::GroupCoordinator::OffsetDeleteResult result) {
         OffsetDeleteResponse resp;
         resp.error_code = result.error_code;
         for (const auto& [tp, error] : result.partitions) {

@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleOffsetFetch(const RequestContext& ctx, OffsetFetchRequest req, Respond<OffsetFetchResponse> respond) {
+void HandleOffsetFetch(const RequestContext& ctx, OffsetFetchRequest req,
+                       Respond<OffsetFetchResponse> respond) {
   ctx.broker->coordinator().OffsetFetch(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                        [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker

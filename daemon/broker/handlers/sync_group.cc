@@ -7,9 +7,10 @@ namespace kafka::broker {
 
 using namespace kafka::protocol;
 
-void HandleSyncGroup(const RequestContext& ctx, SyncGroupRequest req, Respond<SyncGroupResponse> respond) {
+void HandleSyncGroup(const RequestContext& ctx, SyncGroupRequest req,
+                     Respond<SyncGroupResponse> respond) {
   ctx.broker->coordinator().SyncGroup(req, ctx.header.api_version,
-                                [respond](auto resp) { respond(std::move(resp)); });
+                                      [respond](auto resp) { respond(std::move(resp)); });
 }
 
 }  // namespace kafka::broker
