@@ -278,6 +278,7 @@ ZkServer::ZkServer(ServerConfig config)
       rng_(std::random_device{}()) {}
 
 ZkServer::~ZkServer() {
+  quorum_.reset();  // its sockets and timers need io_, which is destroyed first
   if (sync_) sync_->Stop();
 }
 

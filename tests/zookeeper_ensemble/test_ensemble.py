@@ -386,6 +386,15 @@ def test_sessions_kept_alive_through_followers_and_expired_by_leader(ensemble, p
 
 
 @pytest.mark.timeout(60)
+def test_sigterm_stops_an_ensemble_server_cleanly(ensemble):
+    ensemble.wait_leader()
+    for i in ensemble.ids:
+        p = ensemble.proc[i]
+        p.send_signal(signal.SIGTERM)
+        assert p.wait(timeout=10) == 0, ensemble.logs()
+
+
+@pytest.mark.timeout(60)
 def test_peer_ports_reject_unknown_servers(ensemble):
     ensemble.wait_leader()
     # A Hello claiming an unconfigured id is dropped at once.
