@@ -406,3 +406,27 @@ def test_peer_ports_reject_unknown_servers(ensemble):
                 assert s.recv(1) == b""
             except ConnectionResetError:
                 pass
+
+
+@pytest.mark.timeout(60)
+def test_garbage_from_a_configured_peer_is_dropped(ensemble):
+    leader = ensemble.wait_leader()
+    other = next(i for i in ensemble.ids if i != leader)
+    hello = b"\x00\x00\x00\x0c" + other.to_bytes(8, "big") + (1).to_bytes(4, "big")
+    for port in (ensemble.election[leader], ensemble.quorum[leader]):
+        for junk in (b"\x00\x00\x00\x03abc", b"\x7f\xff\xff\xff", b"\x00\x00\x00\x40" + b"\xff" * 64):
+            with socket.create_connection(("127.0.0.1", port), timeout=2) as s:
+                s.sendall(hello + junk)
+                s.settimeout(3)
+                try:
+                    while s.recv(65536):
+                        pass
+                except (ConnectionResetError, socket.timeout):
+                    pass
+    assert ensemble.proc[leader].poll() is None
+    zk = connect(ensemble.hosts())
+    try:
+        zk.create("/still-works", b"")
+    finally:
+        zk.stop()
+        zk.close()
