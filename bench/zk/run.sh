@@ -4,6 +4,13 @@
 # workload, same run. Prints one markdown table: metric | apache | ours | ratio.
 #
 #   bench/zk/run.sh [-r N] [--quick] [--apache-only | --ours-only] [--keep]
+#                   [--ensemble]
+#
+# --ensemble: three-node ensembles instead of standalone servers (three
+# Apache JVMs, then three of ours; server.N lines + myid, free loopback
+# ports, fsync on). Start time = launch of all 3 -> first session via the
+# 3-host connect string (includes leader election); zkbench uses that
+# string; RSS is summed over the 3 servers (and the largest is shown).
 #
 # Per repetition and server: fresh temp dataDir and free port, start time
 # (launch -> first successful exists("/") via zkbench --wait-ready), RSS right
@@ -22,6 +29,7 @@ REPS=1
 QUICK=0
 SERVERS="apache ours"
 KEEP=0
+ENSEMBLE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     -r) REPS="${2:?-r needs a number}"; shift 2 ;;
@@ -29,7 +37,8 @@ while [ $# -gt 0 ]; do
     --apache-only) SERVERS="apache"; shift ;;
     --ours-only) SERVERS="ours"; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --ensemble) ENSEMBLE=1; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -244,6 +253,145 @@ print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0)
   sync
 }
 
+# run_ensemble SERVER REP: three nodes of SERVER on loopback; start all three
+# at once, measure, stop, clean up. Like run_one, but RSS is summed (and the
+# largest node recorded) and no --server-pid is passed (CPU rows are n/a).
+run_ensemble() {
+  local server=$1 rep=$2 dir i j rc t0 ready hosts="" servers=""
+  local -a cport qport eport pids
+  dir=$(mktemp -d /tmp/zkbench-$server-ens.XXXXXX)
+  LIVE_DIRS[$dir]=1
+  for i in 1 2 3; do
+    cport[$i]=$(free_port); qport[$i]=$(free_port); eport[$i]=$(free_port)
+  done
+  for i in 1 2 3; do
+    servers+="server.$i=127.0.0.1:${qport[$i]}:${eport[$i]}"$'\n'
+    hosts+="${hosts:+,}127.0.0.1:${cport[$i]}"
+  done
+  for i in 1 2 3; do
+    mkdir -p "$dir/zk$i/data"
+    echo "$i" > "$dir/zk$i/data/myid"
+    cat > "$dir/zk$i/zoo.cfg" <<EOF
+tickTime=2000
+initLimit=10
+syncLimit=5
+dataDir=$dir/zk$i/data
+clientPort=${cport[$i]}
+clientPortAddress=127.0.0.1
+maxClientCnxns=0
+4lw.commands.whitelist=*
+admin.enableServer=false
+$servers
+EOF
+  done
+  log "rep $rep: starting 3-node $server ensemble on $hosts ($dir)"
+  timeout --foreground $((READY_TIMEOUT + 10)) "$ZKBENCH" --wait-ready \
+    -s "$hosts" --timeout "$READY_TIMEOUT" -l "$server/ready/$rep" \
+    > "$dir/ready.json" 2> "$dir/ready.err" &
+  local waiter=$!
+  LIVE_PIDS[$waiter]=1
+  sleep 0.2   # only so the waiter is already polling; not a readiness wait
+  t0=$(date +%s%N)
+  for i in 1 2 3; do
+    if [ "$server" = apache ]; then
+      "$JAVA" -Xmx1000m -cp "$ZK_JARS" \
+        -Dorg.slf4j.simpleLogger.logFile="$dir/zk$i/server.log" \
+        -Dzookeeper.log.dir="$dir/zk$i" \
+        org.apache.zookeeper.server.quorum.QuorumPeerMain "$dir/zk$i/zoo.cfg" \
+        > "$dir/zk$i/stdout.log" 2>&1 &
+    else
+      "$ZK_SERVER" "$dir/zk$i/zoo.cfg" > "$dir/zk$i/stdout.log" 2> "$dir/zk$i/server.log" &
+    fi
+    pids[$i]=$!
+    LIVE_PIDS[${pids[$i]}]=1
+  done
+
+  # Give up early if a node exits during start-up.
+  local died=0
+  while kill -0 "$waiter" 2>/dev/null && [ $died = 0 ]; do
+    for i in 1 2 3; do
+      if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        log "rep $rep: $server node $i exited during start-up"
+        died=1
+        kill -TERM "$waiter" 2>/dev/null
+        break
+      fi
+    done
+    sleep 0.05
+  done
+  wait "$waiter"
+  rc=$?
+  unset "LIVE_PIDS[$waiter]"
+  if [ $died = 0 ]; then interrupted $rc; fi
+  ready=$(grep '^{' "$dir/ready.json")
+  if [ $rc -ne 0 ] || [ -z "$ready" ]; then
+    log "rep $rep: $server ensemble did not become ready (rc $rc); last log lines:"
+    for i in 1 2 3; do tail -n 5 "$dir/zk$i/server.log" "$dir/zk$i/stdout.log" >&2 2>/dev/null; done
+    record server="\"$server\"" rep="$rep" failed='"not ready"'
+    for i in 1 2 3; do stop_pid "${pids[$i]}"; done
+    rm -rf "$dir"; unset "LIVE_DIRS[$dir]"
+    return 1
+  fi
+  local start_ms tcp_ms rss0=0 v
+  read -r start_ms tcp_ms < <("$PY" -c '
+import json, sys
+j, t0 = json.loads(sys.argv[1]), int(sys.argv[2])
+print(round((j["ready_epoch_ns"] - t0) / 1e6, 2), round((j["tcp_epoch_ns"] - t0) / 1e6, 2))' "$ready" "$t0")
+  for i in 1 2 3; do
+    v=$(kib_field "${pids[$i]}" VmRSS); rss0=$((rss0 + ${v:-0}))
+  done
+  log "rep $rep: $server ensemble ready after $start_ms ms (first port open after $tcp_ms ms), RSS sum $rss0 KiB"
+
+  local cfg args alive
+  for cfg in pipelined unloaded; do
+    if [ $cfg = pipelined ]; then args=$PIPELINED; else args=$UNLOADED; fi
+    log "rep $rep: $server ensemble $cfg: zkbench $args"
+    # shellcheck disable=SC2086
+    timeout --foreground "$BENCH_TIMEOUT" "$ZKBENCH" -s "$hosts" $args \
+      -l "$server/$cfg/$rep" > "$dir/zkbench-$cfg.out" 2> "$dir/zkbench-$cfg.err"
+    rc=$?
+    interrupted $rc
+    grep '^{' "$dir/zkbench-$cfg.out" | while IFS= read -r line; do
+      echo "{\"server\":\"$server\",\"config\":\"$cfg\",\"rep\":$rep,${line#\{}"
+    done >> "$RESULTS"
+    if [ $rc -ne 0 ]; then
+      log "rep $rep: $server ensemble $cfg: zkbench exit $rc (errors or timeout)"
+      tail -n 5 "$dir/zkbench-$cfg.err" >&2
+      record server="\"$server\"" rep="$rep" config="\"$cfg\"" bench_rc="$rc"
+    fi
+    alive=1
+    for i in 1 2 3; do
+      if ! kill -0 "${pids[$i]}" 2>/dev/null; then
+        log "rep $rep: $server node $i died during $cfg; last log lines:"
+        tail -n 10 "$dir/zk$i/server.log" >&2
+        alive=0
+      fi
+    done
+    [ $alive = 1 ] || break
+  done
+
+  local hwm_sum=0 hwm_max=0 missing=0
+  for i in 1 2 3; do
+    v=$(kib_field "${pids[$i]}" VmHWM)
+    if [ -z "$v" ]; then missing=1; continue; fi
+    hwm_sum=$((hwm_sum + v))
+    if [ "$v" -gt "$hwm_max" ]; then hwm_max=$v; fi
+  done
+  if [ $missing = 1 ]; then hwm_sum=null; fi
+  record server="\"$server\"" rep="$rep" start_ms="$start_ms" tcp_ms="$tcp_ms" \
+    rss_start_kib="$rss0" hwm_kib="$hwm_sum" hwm_max_kib="$hwm_max"
+  if [ "$KEEP" = 1 ]; then
+    for i in 1 2 3; do
+      for j in "$dir/zk$i"/*.log; do cp "$j" "$OUT/$server-ens-zk$i-$(basename "$j")" 2>/dev/null; done
+    done
+    cp "$dir"/*.out "$OUT/" 2>/dev/null
+  fi
+  for i in 1 2 3; do stop_pid "${pids[$i]}"; done
+  rm -rf "$dir"
+  unset "LIVE_DIRS[$dir]"
+  sync
+}
+
 COMMIT=$(git -C "$REPO" log -1 --format='%h %cd' --date=format:'%Y-%m-%d %H:%M' 2>/dev/null)
 if [[ " $SERVERS " == *" ours "* ]]; then
   built=$(date -u -r "$ZK_SERVER" '+%H:%M:%S UTC')
@@ -268,12 +416,15 @@ for rep in $(seq 1 "$REPS"); do
   order=$SERVERS
   # Alternate who goes first, so neither always runs on a cooler machine.
   if [ $((rep % 2)) = 0 ]; then order=$(echo $SERVERS | awk '{for(i=NF;i>0;i--) printf "%s ", $i}'); fi
-  for server in $order; do run_one "$server" "$rep"; done
+  for server in $order; do
+    if [ "$ENSEMBLE" = 1 ]; then run_ensemble "$server" "$rep"; else run_one "$server" "$rep"; fi
+  done
 done
 
 "$PY" "$REPO/bench/zk/report.py" "$RESULTS" \
   --reps "$REPS" --repo-commit "${COMMIT:-?}" --ours-commit "${OURS_COMMIT:-?}" \
-  --pipelined "$PIPELINED" --unloaded "$UNLOADED"
+  --pipelined "$PIPELINED" --unloaded "$UNLOADED" \
+  $([ "$ENSEMBLE" = 1 ] && echo --ensemble)
 status=$?
 if [ "$KEEP" = 1 ]; then log "raw results kept in $OUT"; fi
 exit $status
