@@ -18,33 +18,50 @@ import testlib  # noqa: E402
 import zkharness  # noqa: E402
 
 SERVER_KINDS = ["apache", "ours"]
+ENSEMBLE_KINDS = ["apache-ensemble", "ours-ensemble"]
+ALL_KINDS = SERVER_KINDS + ENSEMBLE_KINDS
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "xfail_ours(reason): expected failure against our server only")
+    config.addinivalue_line("markers", "xfail_ours_ensemble(reason): expected failure against our "
+                            "ensemble only")
+    config.addinivalue_line("markers", "standalone_only(reason): skip against the ensemble kinds")
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrizes zk_server over the module's ZK_KINDS (default: standalone only)."""
+    if "zk_server" not in metafunc.fixturenames:
+        return
+    kinds = getattr(metafunc.module, "ZK_KINDS", SERVER_KINDS)
+    if metafunc.definition.get_closest_marker("standalone_only") is not None:
+        kinds = [k for k in kinds if k in SERVER_KINDS]
+    metafunc.parametrize("zk_server", kinds, indirect=True, scope="module")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        marker = item.get_closest_marker("xfail_ours")
-        if marker is None:
-            continue
         callspec = getattr(item, "callspec", None)
         kind = callspec.params.get("zk_server", callspec.params.get("kind")) if callspec else None
-        if kind == "ours":
+        names = {"ours": ["xfail_ours"], "ours-ensemble": ["xfail_ours", "xfail_ours_ensemble"]}
+        for name in names.get(kind, []):
+            marker = item.get_closest_marker(name)
+            if marker is None:
+                continue
             reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
             item.add_marker(pytest.mark.xfail(strict=False, reason=reason))
+            break
 
 
-@pytest.fixture(scope="module", params=SERVER_KINDS)
+@pytest.fixture(scope="module")
 def zk_server(request, tmp_path_factory):
     kind = request.param
     zkharness.skip_if_missing(kind)
     tick = getattr(request.module, "ZK_TICK_TIME", 2000)
     whitelist = getattr(request.module, "ZK_4LW_WHITELIST", "*")
     procs = testlib.Processes()
-    server = zkharness.ZkServer(kind, tmp_path_factory.mktemp(f"zk-{kind}"),
-                                tick_time=tick, whitelist=whitelist)
+    cls = zkharness.ZkEnsemble if kind in ENSEMBLE_KINDS else zkharness.ZkServer
+    server = cls(kind, tmp_path_factory.mktemp(f"zk-{kind}"), tick_time=tick, whitelist=whitelist)
     try:
         server.start(procs)
         yield server

@@ -17,6 +17,9 @@ import zkharness
 from zkharness import (OP_CREATE, OP_DELETE, ZBADARGUMENTS, ZOK, RawZk, create_body, jint,
                        jstr)
 
+# Client-API conformance: also runs through a three-host string (README.md).
+ZK_KINDS = ["apache", "ours", "apache-ensemble", "ours-ensemble"]
+
 pytestmark = pytest.mark.timeout(60)
 
 
@@ -603,13 +606,27 @@ def test_zookeeper_subtree_rules_raw(zk_server, base):
         # /zookeeper/config is read-only for the world.
         err, _ = c.request(zkharness.OP_SETDATA, jstr("/zookeeper/config") + zkharness.jbuf(b"x") + jint(-1))
         assert err == zkharness.ZNOAUTH
-        err, r = c.request(zkharness.OP_GETDATA, jstr("/zookeeper/config") + b"\x00")
-        assert err == ZOK and r.buf() == b""
         # The root: czxid 0, ctime 0.
         err, r = c.request(zkharness.OP_EXISTS, jstr("/") + b"\x00")
         st = zkharness.read_stat(r)
         assert err == ZOK and st["czxid"] == 0 and st["ctime"] == 0 and st["ephemeralOwner"] == 0
         c.close_session()
+
+
+@pytest.mark.xfail_ours_ensemble(reason="our quorum peers serve an empty /zookeeper/config "
+                                  "instead of the server.N lines and version")
+def test_zookeeper_config_node_raw(zk_server):
+    with RawZk(zk_server.port) as c:
+        c.connect()
+        err, r = c.request(zkharness.OP_GETDATA, jstr("/zookeeper/config") + b"\x00")
+        config = r.buf()
+        c.close_session()
+    if isinstance(zk_server, zkharness.ZkEnsemble):
+        # A quorum peer publishes its static membership; a standalone server nothing.
+        want = [f"{k}={v}:participant" for k, v in sorted(zk_server.peers.items())]
+        assert err == ZOK and config.decode().splitlines() == want + ["version=0"]
+    else:
+        assert err == ZOK and config == b""
 
 
 def test_unknown_opcode_raw(zk_server):
@@ -689,6 +706,8 @@ def frames_until_reply(c, xid):
             return out
 
 
+@pytest.mark.xfail_ours_ensemble(reason="our follower answers its own client's write without "
+                                  "first sending the watch event the write fired")
 def test_own_write_event_before_reply_raw(zk_server, base):
     p = f"{base}/n"
     with RawZk(zk_server.port) as c:

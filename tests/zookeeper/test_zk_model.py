@@ -12,6 +12,9 @@ pytest.importorskip("kazoo", reason="python3-kazoo not installed")
 from kazoo.exceptions import (BadVersionError, NoChildrenForEphemeralsError, NodeExistsError,
                               NoNodeError, NotEmptyError, RolledBackError, RuntimeInconsistency)
 
+# Client-API conformance: also runs through a three-host string (README.md).
+ZK_KINDS = ["apache", "ours", "apache-ensemble", "ours-ensemble"]
+
 pytestmark = pytest.mark.timeout(120)
 SEEDS = [int(s) for s in os.environ.get("ZK_MODEL_SEEDS", "1,2,3").split(",")]
 

@@ -7,6 +7,9 @@ import zkharness
 from zkharness import (EV_CHANGED, EV_CHILD, EV_CREATED, EV_DELETED, OP_CREATE, OP_SETDATA, ZOK,
                        RawZk, create_body, jbool, jbuf, jint, jstr)
 
+# Client-API conformance: also runs through a three-host string (README.md).
+ZK_KINDS = ["apache", "ours", "apache-ensemble", "ours-ensemble"]
+
 pytestmark = pytest.mark.timeout(60)
 
 OP_REMOVEWATCHES, OP_CREATECONTAINER, OP_MULTIREAD = 18, 19, 22

@@ -17,12 +17,16 @@ import testlib
 import zkharness
 from zkharness import RawZk, Reader, jbool, jbuf, jint, jlong
 
+# Client-API conformance: also runs through a three-host string (README.md).
+ZK_KINDS = ["apache", "ours", "apache-ensemble", "ours-ensemble"]
+
 ZK_TICK_TIME = 500
 pytestmark = pytest.mark.timeout(60)
 
 CLIENT_SCRIPT = r"""
 import os, sys, time
 from kazoo.client import KazooClient
+
 hosts, timeout, path, out = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
 c = KazooClient(hosts=hosts, timeout=timeout)
 c.start(timeout=10)
@@ -84,6 +88,7 @@ def test_ephemeral_survives_tcp_drop_and_reattach(procs, zk_server, zk, base, tm
     assert negotiated == 4000
     procs.kill(p)
     time.sleep(0.5)  # a negative check: nothing may happen in this time
+    zk.sync(base)  # another session's write: on an ensemble member, catch up first
     st = zk.exists(node)
     assert st is not None and st.ephemeralOwner == sid
 
@@ -97,6 +102,7 @@ def test_ephemeral_survives_tcp_drop_and_reattach(procs, zk_server, zk, base, tm
     finally:
         c.stop()  # closeSession: ephemerals go at once
         c.close()
+    zk.sync(base)  # another session's write: on an ensemble member, catch up first
     assert zk.exists(node) is None
     assert ev.wait(5)
 
@@ -106,6 +112,7 @@ def test_ephemeral_expires_after_timeout(procs, zk_server, zk, base, tmp_path, r
     p, sid, _, negotiated = start_session_client(procs, zk_server, tmp_path, node, 2.0)
     assert negotiated == 2000
     deleted = threading.Event()
+    zk.sync(base)  # another session's write: on an ensemble member, catch up first
     assert zk.exists(node, watch=lambda e: deleted.set() if e.type == EventType.DELETED else None)
     t0 = time.monotonic()
     procs.kill(p)
@@ -156,9 +163,11 @@ def test_reattach_with_wrong_password_refused(zk_server):
 def test_close_removes_ephemerals_immediately(zk_server, zk, base):
     c = zkharness.kazoo_client(zk_server.hosts, timeout=4.0)
     nodes = [c.create(f"{base}/e", ephemeral=True, sequence=True) for _ in range(3)]
+    zk.sync(base)  # c's writes: on an ensemble member, catch up first
     assert zk.exists(base).numChildren == 3
     c.stop()
     c.close()
+    zk.sync(base)  # another session's write: on an ensemble member, catch up first
     assert zk.get_children(base) == []
     assert all(zk.exists(n) is None for n in nodes)
 
@@ -178,6 +187,8 @@ def test_ephemeral_owner_and_session_keepalive(zk_server, zk, base):
         zkharness.stop_client(c)
 
 
+@pytest.mark.xfail_ours_ensemble(reason="our ensemble member does not close the connection of "
+                                  "a session the leader expired (stays open > 6 s)")
 def test_session_stuck_mid_frame_expires(zk_server, zk, base):
     """A client that stops in the middle of a frame stops pinging: its session
     expires after the timeout, its ephemeral goes and its connection is closed."""
@@ -190,6 +201,7 @@ def test_session_stuck_mid_frame_expires(zk_server, zk, base):
         assert c.wait_closed(6.0), "connection of the expired session must be closed"
         elapsed = time.monotonic() - t0
         assert 0.5 <= elapsed <= 4.0, f"closed after {elapsed:.2f}s (timeout 1 s)"
+    zk.sync(base)  # another session's expiry: on an ensemble member, catch up first
     assert zk.exists(f"{base}/eph") is None
     to, got, _ = raw_connect_reply(zk_server.port, session_id=sid, passwd=b"\x00" * 16)
     assert (to, got) == (0, 0)

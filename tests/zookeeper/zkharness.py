@@ -46,6 +46,7 @@ def apache_installed():
 
 def skip_if_missing(kind):
     import pytest
+    kind = base_kind(kind)
     if kind == "ours" and ours_binary() is None:
         pytest.skip("zookeeper-server not built")
     if kind == "apache" and not apache_installed():
@@ -150,6 +151,93 @@ class ZkServer:
             except OSError:
                 pass
         return "\n".join(out)
+
+
+ENSEMBLE_KINDS = {"apache-ensemble": "apache", "ours-ensemble": "ours"}
+
+
+def base_kind(kind):
+    """"apache-ensemble" -> "apache": which binary a server kind runs."""
+    return ENSEMBLE_KINDS.get(kind, kind)
+
+
+def server_mode(port):
+    """The `Mode:` line of `srvr` (leader, follower, standalone), or None."""
+    try:
+        for line in four_letter(port, "srvr", timeout=2.0).splitlines():
+            if line.startswith("Mode: "):
+                return line[len("Mode: "):].strip()
+    except OSError:
+        return None
+    return None
+
+
+class ZkEnsemble:
+    """Three servers of one kind on loopback, exposed to kazoo as a three-host string.
+
+    Each member is a ZkServer with a myid file and server.1..3 lines (quorum and
+    election ports free). `port` is member 1's client port, for the raw-socket tests
+    that need one server; kazoo gets all three through `hosts`.
+    """
+
+    def __init__(self, kind, workdir, tick_time=2000, whitelist="*", n=3):
+        self.kind = kind
+        self.workdir = str(workdir)
+        self.tick_time = tick_time
+        ids = range(1, n + 1)
+        quorum = {i: testlib.free_port() for i in ids}
+        election = {i: testlib.free_port() for i in ids}
+        peers = {f"server.{i}": f"127.0.0.1:{quorum[i]}:{election[i]}" for i in ids}
+        self.peers = peers
+        self.members = []
+        for i in ids:
+            d = os.path.join(self.workdir, f"zk{i}")
+            m = ZkServer(base_kind(kind), d, tick_time=tick_time, whitelist=whitelist,
+                         extra=peers)
+            with open(os.path.join(m.data_dir, "myid"), "w") as f:
+                f.write(f"{i}\n")
+            self.members.append(m)
+
+    @property
+    def hosts(self):
+        return ",".join(m.hosts for m in self.members)
+
+    @property
+    def port(self):
+        return self.members[0].port
+
+    @property
+    def ports(self):
+        return [m.port for m in self.members]
+
+    def start(self, procs, timeout=60.0):
+        for m in self.members:
+            m.procs = procs
+            m.proc = procs.start(m.command(), log_path=m.log, cwd=m.workdir)
+        self.wait_leader(timeout)
+        for m in self.members:
+            m.wait_ready(timeout)
+        return self
+
+    def wait_leader(self, timeout=60.0):
+        def settled():
+            for m in self.members:
+                if not m.alive():
+                    raise RuntimeError(f"{self.kind} member on {m.port} exited; log tail:\n"
+                                       f"{m.log_tail()}")
+            modes = [server_mode(p) for p in self.ports]
+            return modes.count("leader") == 1 and modes.count("follower") == len(modes) - 1
+        try:
+            testlib.wait_for(settled, timeout=timeout, interval=0.1,
+                             what=f"{self.kind}: one leader, rest followers")
+        except TimeoutError as e:
+            raise TimeoutError(f"{e}; log tails:\n{self.log_tail()}") from None
+
+    def alive(self):
+        return all(m.alive() for m in self.members)
+
+    def log_tail(self, n=30):
+        return "\n".join(f"--- member {i + 1}\n{m.log_tail(n)}" for i, m in enumerate(self.members))
 
 
 # ---------------------------------------------------------------- jute encoding
