@@ -313,4 +313,17 @@ int Options::Fail(const std::string& message) const {
   return 1;
 }
 
+std::optional<int> Options::ParseOrExit(int argc, const char* const argv[]) {
+  if (auto err = Parse(argc, argv)) return Fail(err->message);
+  if (Has("help")) {
+    PrintUsage(std::cout);
+    return 0;
+  }
+  if (Has("version")) {
+    std::cout << kVersion << "\n";
+    return 0;
+  }
+  return std::nullopt;
+}
+
 }  // namespace cli

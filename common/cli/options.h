@@ -19,6 +19,9 @@ namespace cli {
 
 namespace po = boost::program_options;
 
+// What --version prints: the Kafka version whose tools ours mirror, and our name.
+inline constexpr const char* kVersion = "3.4.0 (kafka-cpp)";
+
 struct ParseError {
   std::string message;  // full message, e.g. "unrecognized option '--patitions'. Did you mean '--partitions'?"
 };
@@ -56,6 +59,12 @@ class Options {
 
   // Prints "Error: <message>" and usage to stderr; returns exit code 1 for main().
   int Fail(const std::string& message) const;
+
+  // Parse() plus the options every tool shares: a parse error prints the error and
+  // usage (exit code 1), --help prints usage to stdout (0), --version prints
+  // kVersion (0). Returns the exit code when main() should return now, else nullopt.
+  // --help and --version are handled only when the tool registered them.
+  std::optional<int> ParseOrExit(int argc, const char* const argv[]);
 
   // Every long option name registered, for suggestions.
   std::vector<std::string> Names() const;

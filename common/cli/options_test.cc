@@ -287,3 +287,33 @@ TEST_CASE("Fail prints Error: and the usage to stderr and returns 1", "[cli]") {
   CHECK(text.find("Option                                   Description") != std::string::npos);
   CHECK(text.find("--partitions") != std::string::npos);
 }
+
+TEST_CASE("ParseOrExit handles parse errors, --help and --version for every tool", "[cli]") {
+  auto run = [](std::initializer_list<const char*> args, std::string* out, std::string* err) {
+    auto opts = TopicsOptions();
+    opts->Add()("version", "Display Kafka version.");
+    std::vector<const char*> argv = {"kafka-topics.sh"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::ostringstream o, e;
+    std::streambuf* old_out = std::cout.rdbuf(o.rdbuf());
+    std::streambuf* old_err = std::cerr.rdbuf(e.rdbuf());
+    auto code = opts->ParseOrExit(static_cast<int>(argv.size()), argv.data());
+    std::cout.rdbuf(old_out);
+    std::cerr.rdbuf(old_err);
+    *out = o.str();
+    *err = e.str();
+    return code;
+  };
+  std::string out, err;
+  CHECK(run({"--list"}, &out, &err) == std::nullopt);
+  CHECK(out.empty());
+
+  CHECK(run({"--patitions", "3"}, &out, &err) == std::optional<int>(1));
+  CHECK(err.find("Did you mean '--partitions'?") != std::string::npos);
+
+  CHECK(run({"--help"}, &out, &err) == std::optional<int>(0));
+  CHECK(out.find("Option                                   Description") != std::string::npos);
+
+  CHECK(run({"--version"}, &out, &err) == std::optional<int>(0));
+  CHECK(out == std::string(cli::kVersion) + "\n");
+}

@@ -25,15 +25,7 @@ int main(int argc, char** argv) {
        "A property file containing configs to be passed to Admin Client.")
       ("help", "Print usage information.")
       ("version", "Display Kafka version.");
-  if (auto err = opts.Parse(argc, argv)) return opts.Fail(err->message);
-  if (opts.Has("help")) {
-    opts.PrintUsage(std::cout);
-    return 0;
-  }
-  if (opts.Has("version")) {
-    std::printf("3.4.0 (kafka-cpp)\n");
-    return 0;
-  }
+  if (auto exit_code = opts.ParseOrExit(argc, argv)) return *exit_code;
   if (!opts.Has("bootstrap-server")) return opts.Fail("Missing required argument \"[bootstrap-server]\"");
   kafka::client::ClientOptions copts;
   copts.bootstrap_servers = opts.Get<std::string>("bootstrap-server");

@@ -92,15 +92,7 @@ int main(int argc, char** argv) {
        "If specified, exit if no message is available for consumption for the specified interval.")
       ("topic", po::value<std::string>()->value_name("topic"), "The topic to consume on.")
       ("version", "Display Kafka version.");
-  if (auto err = opts.Parse(argc, argv)) return opts.Fail(err->message);
-  if (opts.Has("help")) {
-    opts.PrintUsage(std::cout);
-    return 0;
-  }
-  if (opts.Has("version")) {
-    std::printf("3.4.0 (kafka-cpp)\n");
-    return 0;
-  }
+  if (auto exit_code = opts.ParseOrExit(argc, argv)) return *exit_code;
   if (!opts.Has("bootstrap-server")) return opts.Fail("Missing required argument \"[bootstrap-server]\"");
   if (!opts.Has("topic")) return opts.Fail("Exactly one of include/topic is required.");
   if (opts.Has("from-beginning") && opts.Has("offset")) {

@@ -264,15 +264,7 @@ int main(int argc, char** argv) {
       ("topic", po::value<std::string>()->value_name("topic"),
        "REQUIRED: The topic id to produce messages to.")
       ("version", "Display Kafka version.");
-  if (auto err = opts.Parse(argc, argv)) return opts.Fail(err->message);
-  if (opts.Has("help")) {
-    opts.PrintUsage(std::cout);
-    return 0;
-  }
-  if (opts.Has("version")) {
-    std::printf("3.4.0 (kafka-cpp)\n");
-    return 0;
-  }
+  if (auto exit_code = opts.ParseOrExit(argc, argv)) return *exit_code;
   if (!opts.Has("topic")) return opts.Fail("Missing required argument \"[topic]\"");
   std::string bootstrap;
   if (opts.Has("bootstrap-server")) {

@@ -159,15 +159,7 @@ int main(int argc, char** argv) {
     opts.PrintUsage(std::cerr);
     return 1;
   }
-  if (auto err = opts.Parse(argc, argv)) return opts.Fail(err->message);
-  if (opts.Has("help")) {
-    opts.PrintUsage(std::cout);
-    return 0;
-  }
-  if (opts.Has("version")) {
-    std::printf("3.4.0 (kafka-cpp)\n");
-    return 0;
-  }
+  if (auto exit_code = opts.ParseOrExit(argc, argv)) return *exit_code;
   const int actions = opts.Has("create") + opts.Has("list") + opts.Has("alter") +
                       opts.Has("describe") + opts.Has("delete");
   if (actions != 1) {
