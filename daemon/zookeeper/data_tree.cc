@@ -22,6 +22,14 @@ void DataTree::InsertRoot() {
       std::make_shared<const AclList>(AclList{Acl{perm::kRead, Id{"world", "anyone"}}}));
 }
 
+void DataTree::SetSystemData(const std::string& path, std::string data) {
+  auto it = nodes_.find(path);
+  if (it == nodes_.end()) return;
+  approx_size_ += data.size();
+  approx_size_ -= it->second.data.size();
+  it->second.data = std::move(data);
+}
+
 std::string_view DataTree::ParentOf(std::string_view path) {
   size_t slash = path.rfind('/');
   if (slash == std::string_view::npos || slash == 0) return "/";

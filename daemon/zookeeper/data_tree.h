@@ -104,6 +104,10 @@ class DataTree {
   // Container nodes (deleted by the server once their last child is gone).
   const std::set<std::string>& containers() const { return containers_; }
 
+  // Sets a node's data without a transaction (no version or zxid change): an
+  // ensemble member publishes its static membership in /zookeeper/config.
+  void SetSystemData(const std::string& path, std::string data);
+
   int64_t last_zxid() const { return last_zxid_; }
   void set_last_zxid(int64_t z) { last_zxid_ = z; }
   // ZooKeeper counts "/" twice (it is also stored under ""), so its "Node count"

@@ -58,6 +58,12 @@ class ExpiryQueue {
   // Time of the earliest bucket, or -1 if empty.
   int64_t NextExpiry() const { return buckets_.empty() ? -1 : buckets_.begin()->first; }
   bool Contains(const T& e) const { return expiry_.count(e) != 0; }
+  // Bucket time `e` expires at, or -1 if absent (changes on every Touch that
+  // moves it to a later bucket).
+  int64_t Deadline(const T& e) const {
+    auto it = expiry_.find(e);
+    return it == expiry_.end() ? -1 : it->second;
+  }
   size_t size() const { return expiry_.size(); }
 
  private:

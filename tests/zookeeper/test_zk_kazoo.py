@@ -613,8 +613,6 @@ def test_zookeeper_subtree_rules_raw(zk_server, base):
         c.close_session()
 
 
-@pytest.mark.xfail_ours_ensemble(reason="our quorum peers serve an empty /zookeeper/config "
-                                  "instead of the server.N lines and version")
 def test_zookeeper_config_node_raw(zk_server):
     with RawZk(zk_server.port) as c:
         c.connect()
@@ -706,8 +704,6 @@ def frames_until_reply(c, xid):
             return out
 
 
-@pytest.mark.xfail_ours_ensemble(reason="our follower answers its own client's write without "
-                                  "first sending the watch event the write fired")
 def test_own_write_event_before_reply_raw(zk_server, base):
     p = f"{base}/n"
     with RawZk(zk_server.port) as c:

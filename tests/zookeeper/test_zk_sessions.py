@@ -187,8 +187,6 @@ def test_ephemeral_owner_and_session_keepalive(zk_server, zk, base):
         zkharness.stop_client(c)
 
 
-@pytest.mark.xfail_ours_ensemble(reason="our ensemble member does not close the connection of "
-                                  "a session the leader expired (stays open > 6 s)")
 def test_session_stuck_mid_frame_expires(zk_server, zk, base):
     """A client that stops in the middle of a frame stops pinging: its session
     expires after the timeout, its ephemeral goes and its connection is closed."""

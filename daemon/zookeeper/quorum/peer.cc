@@ -255,6 +255,7 @@ util::Status QuorumPeer::Start() {
   UTIL_RETURN_IF_ERROR(listen(election_acceptor_, it->second.election_port));
   UTIL_RETURN_IF_ERROR(listen(quorum_acceptor_, it->second.quorum_port));
   ResetHistory(server_->tree_.last_zxid());
+  PublishConfig();
   follower_durable_ = server_->tree_.last_zxid();
   accepted_epoch_ = LoadEpoch("acceptedEpoch");
   current_epoch_ = LoadEpoch("currentEpoch");
@@ -270,6 +271,19 @@ util::Status QuorumPeer::Start() {
   StartLooking("startup");
   ElectionTimer();
   return util::Status::OK();
+}
+
+void QuorumPeer::PublishConfig() {
+  std::string text;
+  for (const auto& [sid, line] : config_.servers) {
+    text += "server." + std::to_string(sid) + "=" + line.host + ":" +
+            std::to_string(line.quorum_port) + ":" + std::to_string(line.election_port) + ":" +
+            (line.role.empty() ? std::string("participant") : line.role);
+    if (line.client_port != 0) text += ";0.0.0.0:" + std::to_string(line.client_port);
+    text += "\n";
+  }
+  text += "version=0";
+  server_->tree_.SetSystemData("/zookeeper/config", std::move(text));
 }
 
 // ------------------------------------------------------------ persistence
@@ -976,12 +990,26 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
       return;
     }
     case PacketType::kPing: {
-      zk::jute::Writer w;
-      w.Int(static_cast<int32_t>(server_->session_owner_.size()));
+      // Only sessions whose clients sent something since the last answer
+      // (their local expiry deadline moved): a silent client's session must
+      // expire at the leader even though its connection here is still open.
+      std::erase_if(reported_deadline_, [this](const auto& e) {
+        return !server_->session_owner_.count(e.first);
+      });
+      std::vector<std::pair<int64_t, int32_t>> touched;
       for (const auto& [session, conn] : server_->session_owner_) {
-        w.Long(session);
+        int64_t deadline = server_->expiry_.Deadline(session);
+        auto r = reported_deadline_.find(session);
+        if (r != reported_deadline_.end() && r->second == deadline) continue;
+        reported_deadline_[session] = deadline;
         auto t = server_->session_timeout_.find(session);
-        w.Int(t == server_->session_timeout_.end() ? 0 : t->second);
+        touched.emplace_back(session, t == server_->session_timeout_.end() ? 0 : t->second);
+      }
+      zk::jute::Writer w;
+      w.Int(static_cast<int32_t>(touched.size()));
+      for (const auto& [session, timeout] : touched) {
+        w.Long(session);
+        w.Int(timeout);
       }
       leader_link_->Send(EncodePacket({PacketType::kPing, 0, w.Take()}));
       return;
@@ -1003,6 +1031,7 @@ void QuorumPeer::InstallSnapshot(std::string_view bytes) {
     return;
   }
   server_->tree_.set_last_zxid(z);
+  PublishConfig();
   pending_.clear();
   ResetLog(z, std::string(bytes));
   ResetHistory(z);
@@ -1022,11 +1051,13 @@ void QuorumPeer::ApplyCommitted(int64_t zxid) {
     if (t.zxid <= server_->tree_.last_zxid()) continue;
     std::vector<WatchEvent> events;
     server_->tree_.Apply(t, nullptr, &events);
-    if (!events.empty()) server_->DispatchEvents(events, t.zxid);
+    if (!events.empty()) DispatchCommittedEvents(events, t.zxid);
     if (t.type == op::kCreateSession) {
       server_->session_timeout_[t.session_id] = t.value;
     } else if (t.type == op::kCloseSession) {
       server_->session_timeout_.erase(t.session_id);
+      server_->expiry_.Remove(t.session_id);
+      reported_deadline_.erase(t.session_id);
       auto it = server_->session_owner_.find(t.session_id);
       if (it != server_->session_owner_.end()) {
         Connection* c = it->second;
@@ -1034,6 +1065,30 @@ void QuorumPeer::ApplyCommitted(int64_t zxid) {
         c->CloseAfterFlush();
       }
     }
+  }
+}
+
+void QuorumPeer::DispatchCommittedEvents(const std::vector<WatchEvent>& events, int64_t zxid) {
+  // Output queue length of each watcher connection before the events.
+  std::map<uint64_t, size_t> before;
+  for (const WatchEvent& e : events) {
+    auto it = server_->conns_.find(e.watcher);
+    if (it != server_->conns_.end() && !it->second->proxy_) {
+      before.emplace(e.watcher, it->second->out_.size());
+    }
+  }
+  server_->DispatchEvents(events, zxid);
+  for (const auto& [id, old_size] : before) {
+    auto it = server_->conns_.find(id);
+    if (it == server_->conns_.end()) continue;
+    Connection& c = *it->second;
+    if (c.closed() || c.out_.size() <= old_size || c.released_ > old_size) continue;
+    // First held frame that must not precede the events.
+    size_t pos = c.released_;
+    while (pos < old_size && c.out_[pos].zxid < zxid) ++pos;
+    if (pos == old_size) continue;
+    std::rotate(c.out_.begin() + static_cast<std::ptrdiff_t>(pos),
+                c.out_.begin() + static_cast<std::ptrdiff_t>(old_size), c.out_.end());
   }
 }
 
@@ -1056,6 +1111,12 @@ QuorumHooks::Route QuorumPeer::RouteFrame(Connection& c, std::string_view frame)
   bool is_connect = c.session_id_ == 0;
   if (!is_connect) {
     if (c.session_id_ < 0 || c.closing_) return Route::kLocal;  // ignored there
+    // Any frame keeps the session alive (reported to the leader in PINGs),
+    // also one held back behind an earlier request.
+    if (auto t = server_->session_timeout_.find(c.session_id_);
+        t != server_->session_timeout_.end()) {
+      server_->expiry_.Touch(c.session_id_, server_->MonoMs(), t->second);
+    }
     zk::jute::Reader r(frame);
     r.Int();
     int32_t type = r.Int();

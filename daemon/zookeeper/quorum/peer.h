@@ -84,6 +84,13 @@ class QuorumPeer : public QuorumHooks {
   void OnLeaderPacket(const QuorumPacket& p);
   void FollowerTick();
   void InstallSnapshot(std::string_view bytes);
+  // Publishes the static membership in /zookeeper/config, as ZooKeeper's
+  // quorum peers do ("server.N=host:quorum:election:role" lines, "version=0").
+  void PublishConfig();
+  // Applies one committed txn's watch events; on a connection they go before
+  // held output at or after this zxid (the writer's own reply), as ZooKeeper
+  // sends a write's events before its reply.
+  void DispatchCommittedEvents(const std::vector<WatchEvent>& events, int64_t zxid);
   void ApplyCommitted(int64_t zxid);
   void OnForwardReply(const QuorumPacket& p);
   // Runs a connection's deferred requests that may now go ahead.
@@ -152,6 +159,10 @@ class QuorumPeer : public QuorumHooks {
   };
   std::map<uint64_t, ConnState> conn_state_;
   bool draining_ = false;
+  // Session -> expiry deadline last reported to the leader in a PING answer;
+  // a session is reported again only after a client frame moved it (so the
+  // leader expires a session whose client went silent on a live connection).
+  std::map<int64_t, int64_t> reported_deadline_;
 };
 
 }  // namespace zkserver::quorum
