@@ -15,6 +15,13 @@ GROUP_OVERRIDES = {
 
 
 @pytest.fixture
+def group_overrides():
+    # A fixture, not `import conftest`: every tests/*/conftest.py shares that module
+    # name, so an import picks whichever one pytest loaded first.
+    return dict(GROUP_OVERRIDES)
+
+
+@pytest.fixture
 def cluster(procs, tmp_path):
     c = broker_cluster.Cluster(procs, tmp_path)
     c.start_zookeeper()

@@ -11,7 +11,6 @@ import testlib
 from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
-import conftest
 
 TOPIC = "orders"
 PARTS = [0, 1, 2]
@@ -186,7 +185,7 @@ def test_killed_member_partitions_move(cluster, procs, tmp_path):
 
 
 @pytest.mark.timeout(120)
-def test_restarted_group_resumes_after_broker_restart(cluster):
+def test_restarted_group_resumes_after_broker_restart(cluster, group_overrides):
     create_topic(cluster)
     first = produce(cluster, 12)
     c = ck_consumer(cluster, "gr")
@@ -197,7 +196,7 @@ def test_restarted_group_resumes_after_broker_restart(cluster):
         c.close()
     # The broker reloads the group's commits from __consumer_offsets.
     cluster.kill(0, signal.SIGTERM)
-    cluster.start_broker(0, overrides=conftest.GROUP_OVERRIDES)
+    cluster.start_broker(0, overrides=group_overrides)
     second = produce(cluster, 6, start=100)
     c = ck_consumer(cluster, "gr")
     c.subscribe([TOPIC])
