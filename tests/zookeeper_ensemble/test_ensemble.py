@@ -430,3 +430,154 @@ def test_garbage_from_a_configured_peer_is_dropped(ensemble):
     finally:
         zk.stop()
         zk.close()
+
+
+def tree_digest(zk, path="/"):
+    """Sorted (path, data, version, ephemeralOwner) of every node under `path`
+    (/zookeeper excluded: its quota node is per server)."""
+    out = []
+    stack = [path]
+    while stack:
+        p = stack.pop()
+        data, stat = zk.get(p)
+        out.append((p, data, stat.version, stat.ephemeralOwner))
+        for child in zk.get_children(p):
+            cp = (p.rstrip("/") + "/" + child)
+            if cp != "/zookeeper":
+                stack.append(cp)
+    return sorted(out)
+
+
+def digests(ensemble, path="/"):
+    out = {}
+    for i in ensemble.ids:
+        zi = connect(ensemble.hosts([i]))
+        try:
+            zi.sync(path)
+            out[i] = tree_digest(zi, path)
+        finally:
+            zi.stop()
+            zi.close()
+    return out
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("victim", [
+    "follower",
+    pytest.param("leader", marks=pytest.mark.skip(
+        reason="open server bug: a client whose server was the killed leader does not get "
+               "its session back on a survivor within 90 s (hangs); see quorum/DESIGN.md")),
+])
+def test_client_moves_to_another_server_keeping_session_and_ephemeral(ensemble, victim):
+    leader = ensemble.wait_leader()
+    target = leader if victim == "leader" else next(i for i in ensemble.ids if i != leader)
+    others = [i for i in ensemble.ids if i != target]
+    # The killed server first in the connect string, kept in that order.
+    zk = KazooClient(hosts=ensemble.hosts([target] + others), timeout=6, randomize_hosts=False,
+                     connection_retry={"max_tries": -1, "delay": 0.1, "max_delay": 0.5})
+    zk.start(timeout=15)
+    try:
+        assert zk._connection._socket.getpeername()[1] == ensemble.client[target]
+        session = zk.client_id[0]
+        zk.create("/mover", b"m", ephemeral=True)
+        ensemble.kill(target)
+        ensemble.wait_leader(others, timeout=30)
+
+        def moved():
+            try:
+                zk.sync("/mover")
+                return zk.exists("/mover") is not None
+            except Exception:  # noqa: BLE001 - connection loss while it moves
+                return False
+        testlib.wait_for(moved, timeout=20, what="client to move to another server")
+        assert zk.client_id[0] == session
+        assert zk._connection._socket.getpeername()[1] in [ensemble.client[i] for i in others]
+        assert zk.exists("/mover").ephemeralOwner == session
+        for i in others:
+            zi = connect(ensemble.hosts([i]))
+            try:
+                zi.sync("/mover")
+                assert zi.exists("/mover").ephemeralOwner == session
+            finally:
+                zi.stop()
+                zi.close()
+    finally:
+        zk.stop()
+        zk.close()
+
+
+@pytest.mark.timeout(120)
+def test_restarted_servers_hold_identical_trees(ensemble):
+    leader = ensemble.wait_leader()
+    followers = [i for i in ensemble.ids if i != leader]
+    zk = connect(ensemble.hosts())
+    try:
+        zk.create("/t", b"root")
+        for k in range(20):
+            zk.create(f"/t/n{k}", str(k).encode())
+        for k in range(0, 20, 3):
+            zk.set(f"/t/n{k}", b"changed")
+        zk.create("/t/eph", b"e", ephemeral=True)
+        # One follower misses writes (DIFF on return), then both are down.
+        ensemble.kill(followers[0])
+        for k in range(20, 30):
+            zk.create(f"/t/n{k}", str(k).encode())
+        zk.delete("/t/n1")
+        ensemble.kill(followers[1])
+        failed_cleanly = False
+        try:
+            zk.create_async("/t/no-quorum", b"").get(timeout=3 * SYNC_LIMIT * TICK_MS / 1000.0)
+        except Exception:  # noqa: BLE001 - timeout or connection loss: not acknowledged
+            failed_cleanly = True
+        assert failed_cleanly
+    finally:
+        zk.stop()
+        zk.close()
+    for f in followers:
+        ensemble.start(f)
+    ensemble.wait_leader(timeout=30)
+    d = digests(ensemble)
+    assert d[1] == d[2] == d[3]
+    names = {p for p, _, _, _ in d[1]}
+    assert "/t/n29" in names and "/t/n1" not in names
+    # zk.close() found no quorum, so /t/eph lives until its session expires;
+    # either way every server agrees on it (digest above).
+
+
+@pytest.mark.skip(reason="open server bug: sequential creates through a leader kill hang the "
+                  "test past 120 s (client on a surviving follower); see quorum/DESIGN.md")
+@pytest.mark.timeout(120)
+def test_sequential_names_unique_across_leader_kill(ensemble):
+    leader = ensemble.wait_leader()
+    survivors = [i for i in ensemble.ids if i != leader]
+    zk = connect(ensemble.hosts(survivors))
+    acked = []
+    try:
+        zk.create("/seqk", b"")
+
+        def create_some(n):
+            for _ in range(n):
+                try:
+                    acked.append(zk.create("/seqk/s-", b"", sequence=True))
+                except Exception:  # noqa: BLE001 - not acknowledged during failover
+                    pass
+        create_some(30)
+        # Asynchronous creates in flight while the leader dies.
+        inflight = [zk.create_async("/seqk/s-", b"", sequence=True) for _ in range(30)]
+        ensemble.kill(leader)
+        for a in inflight:
+            try:
+                acked.append(a.get(timeout=20))
+            except Exception:  # noqa: BLE001 - lost in the failover: not acknowledged
+                pass
+        ensemble.wait_leader(survivors, timeout=30)
+        testlib.wait_for(lambda: zk.create("/seqk/s-", b"", sequence=True), timeout=30,
+                         what="a sequential create after failover")
+        create_some(30)
+        assert len(acked) == len(set(acked)), "a sequential name was handed out twice"
+        zk.sync("/seqk")
+        children = set(zk.get_children("/seqk"))
+        assert {a.split("/")[-1] for a in acked} <= children
+    finally:
+        zk.stop()
+        zk.close()
