@@ -15,19 +15,7 @@ using namespace kafka::protocol;
 
 namespace {
 
-struct State {
-  CreatePartitionsResponse resp;
-  Respond<CreatePartitionsResponse> respond;
-  size_t pending = 0;
-  bool sealed = false;
-  void MaybeFinish() {
-    if (sealed && pending == 0 && respond) {
-      auto r = std::move(respond);
-      respond = nullptr;
-      r(std::move(resp));
-    }
-  }
-};
+using State = PendingResponse<CreatePartitionsResponse>;
 
 }  // namespace
 

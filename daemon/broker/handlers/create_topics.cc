@@ -31,19 +31,7 @@ Uuid ToUuid(const std::string& kafka_uuid) {
   return u;
 }
 
-struct CreateState {
-  CreateTopicsResponse resp;
-  Respond<CreateTopicsResponse> respond;
-  size_t pending = 0;
-  bool sealed = false;
-  void MaybeFinish() {
-    if (sealed && pending == 0 && respond) {
-      auto r = std::move(respond);
-      respond = nullptr;
-      r(std::move(resp));
-    }
-  }
-};
+using CreateState = PendingResponse<CreateTopicsResponse>;
 
 }  // namespace
 

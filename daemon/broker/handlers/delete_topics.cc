@@ -21,19 +21,7 @@ using namespace kafka::protocol;
 
 namespace {
 
-struct DeleteState {
-  DeleteTopicsResponse resp;
-  Respond<DeleteTopicsResponse> respond;
-  size_t pending = 0;
-  bool sealed = false;
-  void MaybeFinish() {
-    if (sealed && pending == 0 && respond) {
-      auto r = std::move(respond);
-      respond = nullptr;
-      r(std::move(resp));
-    }
-  }
-};
+using DeleteState = PendingResponse<DeleteTopicsResponse>;
 
 std::string FormatUuid(const Uuid& u) { return zkdata::FormatKafkaUuid(u.bytes); }
 

@@ -7,10 +7,12 @@
 // Thread safety: io thread only.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/net/framed_server.h"
@@ -33,6 +35,25 @@ struct RequestContext {
 
 template <typename T>
 using Respond = std::function<void(std::optional<T>)>;
+
+// A response assembled from several asynchronous steps (one per topic): each step
+// increments `pending` before it starts and calls MaybeFinish() when done; the
+// handler sets `sealed` once every step is started. The response goes out once, when
+// sealed and nothing is pending. Held by shared_ptr across the steps' callbacks.
+template <typename T>
+struct PendingResponse {
+  T resp;
+  Respond<T> respond;
+  size_t pending = 0;
+  bool sealed = false;
+  void MaybeFinish() {
+    if (sealed && pending == 0 && respond) {
+      auto r = std::move(respond);
+      respond = nullptr;
+      r(std::move(resp));
+    }
+  }
+};
 
 struct ApiHandler {
   int16_t api_key = 0;
