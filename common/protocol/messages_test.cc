@@ -32,7 +32,11 @@ std::string Unhex(std::string_view h) {
       OffsetFetchRequest, OffsetFetchResponse, ListGroupsRequest, ListGroupsResponse,          \
       DescribeGroupsRequest, DescribeGroupsResponse, SaslHandshakeRequest,                     \
       SaslHandshakeResponse, SaslAuthenticateRequest, SaslAuthenticateResponse, DeleteGroupsRequest,   \
-      DeleteGroupsResponse, OffsetDeleteRequest, OffsetDeleteResponse
+      DeleteGroupsResponse, OffsetDeleteRequest, OffsetDeleteResponse, LeaderAndIsrRequest,          \
+      LeaderAndIsrResponse, UpdateMetadataRequest, UpdateMetadataResponse, StopReplicaRequest,  \
+      StopReplicaResponse, ControlledShutdownRequest, ControlledShutdownResponse,               \
+      OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse, ElectLeadersRequest,           \
+      ElectLeadersResponse
 
 TEMPLATE_TEST_CASE("every message round-trips at every supported version", "[protocol]",
                    ALL_MESSAGES) {
