@@ -1,0 +1,233 @@
+"""One chaos run: workload processes, fault bookkeeping, heal, final drain, replica
+collection, the checker and the §7.9 summary (one printed line plus a JSON file).
+
+The producer is our `kafka-verifiable-producer` (tools/verifiable_producer) when it is
+built and CHAOS_PRODUCER=tool, otherwise chaos_producer.py on librdkafka (the oracle);
+both write the same JSON lines.
+"""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import chaos_checker
+import chaos_cluster
+import chaos_history
+import testlib
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOPIC = "chaos"
+PARTITIONS = 3
+RATE = int(os.environ.get("CHAOS_RATE", "400"))
+VALUE_SIZE = 100
+SUMMARY_DIR = os.environ.get("CHAOS_SUMMARY_DIR")
+
+
+def verifiable_producer_tool():
+    return chaos_cluster.optional_binary("tools/verifiable_producer/kafka-verifiable-producer")
+
+
+def dump_log_tool():
+    return chaos_cluster.optional_binary("tools/dump_log/kafka-dump-log")
+
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", testlib.REPO, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, timeout=10).stdout.decode().strip()
+    except Exception:  # noqa: BLE001 - informational
+        return "?"
+
+
+class Run:
+    def __init__(self, scenario, cluster, tmp_path, topic=TOPIC, partitions=PARTITIONS):
+        self.scenario = scenario
+        self.cluster = cluster
+        self.tmp = tmp_path
+        self.topic = topic
+        self.partitions = partitions
+        self.t0 = time.time()
+        self.workers = {}  # name -> (Popen, out path, kind)
+        self.faults = []  # dicts: type, target, t, partitions, heal_t
+        self.numbers = {}
+        self.history = chaos_history.History()
+        self.producer_kind = None
+
+    # -- workload ------------------------------------------------------------------
+    def start_producer(self, name="p", rate=RATE, retries=1000000, extra=()):
+        out = str(self.tmp / f"producer-{name}.jsonl")
+        tool = verifiable_producer_tool()
+        if tool and os.environ.get("CHAOS_PRODUCER") == "tool":
+            self.producer_kind = "kafka-verifiable-producer"
+            args = [tool, "--bootstrap-server", self.cluster.bootstrap(), "--topic", self.topic,
+                    "--throughput", str(rate), "--acks", "-1", "--value-prefix", name,
+                    "--max-messages", "-1", *extra]
+            p = self.cluster.procs.start(args, log_path=out)  # stderr lines are not JSON
+        else:
+            self.producer_kind = "chaos_producer.py (librdkafka)"
+            args = [sys.executable, os.path.join(HERE, "chaos_producer.py"),
+                    self.cluster.bootstrap(), self.topic, out, "--partitions",
+                    str(self.partitions), "--rate", str(rate), "--size", str(VALUE_SIZE),
+                    "--pid", name, "--retries", str(retries), *extra]
+            p = self.cluster.procs.start(args, log_path=str(self.tmp / f"producer-{name}.log"))
+        self.workers[name] = (p, out, "producer")
+        return p
+
+    def start_consumer(self, name="c1"):
+        out = str(self.tmp / f"consumer-{name}.jsonl")
+        args = [sys.executable, os.path.join(HERE, "chaos_consumer.py"), self.cluster.bootstrap(),
+                self.topic, out, "--partitions", str(self.partitions), "--name", name]
+        p = self.cluster.procs.start(args, log_path=str(self.tmp / f"consumer-{name}.log"))
+        self.workers[name] = (p, out, "consumer")
+        return p
+
+    def acked(self, name="p", partition=None):
+        _, out, _ = self.workers[name]
+        return sum(1 for e in chaos_history.read_jsonl(out)
+                   if e.get("name") == "producer_send_success" and
+                   (partition is None or e["partition"] == partition))
+
+    def wait_acks(self, n, name="p", partition=None, timeout=30):
+        """Waits until `n` more acks than now arrived (for `partition` if given)."""
+        start = self.acked(name, partition)
+
+        def more():
+            p, _, _ = self.workers[name]
+            if p.poll() is not None:
+                raise RuntimeError(f"producer {name} exited {p.returncode}: "
+                                   f"{self.worker_log(name)[-2000:]}")
+            return self.acked(name, partition) >= start + n
+        testlib.wait_for(more, timeout, interval=0.1,
+                         what=f"{n} acks{'' if partition is None else f' on partition {partition}'}")
+
+    def worker_log(self, name):
+        path = self.tmp / f"producer-{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop_workers(self, timeout=40):
+        for name, (p, _, _) in self.workers.items():
+            if p.poll() is None:
+                os.kill(p.pid, signal.SIGTERM)
+        for name, (p, _, _) in self.workers.items():
+            try:
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.cluster.procs.kill(p)
+
+    # -- faults ------------------------------------------------------------------
+    def fault(self, kind, target, partitions=(0,)):
+        f = {"type": kind, "target": target, "t": time.time(), "partitions": list(partitions)}
+        self.faults.append(f)
+        return f
+
+    def healed(self, f):
+        f["heal_t"] = time.time()
+
+    # -- the end -----------------------------------------------------------------------
+    def finish(self, heal_timeout=30, drain_deadline=60, check_dumps=True):
+        """Heal check, stop the workload, drain, collect replicas, check. Returns the
+        checker result merged into the summary (also written as JSON)."""
+        c = self.cluster
+        heal_t = time.time()
+        try:
+            self.numbers["time_to_full_isr_s"] = c.wait_full_isr(self.topic, self.partitions,
+                                                                 timeout=heal_timeout)
+        except TimeoutError as e:
+            self.numbers["time_to_full_isr_s"] = None
+            self.numbers["full_isr_error"] = str(e)[:500]
+        self.stop_workers()
+        h = self.history
+        for name, (_, out, kind) in self.workers.items():
+            events = chaos_history.read_jsonl(out)
+            if kind == "producer":
+                h.add_producer(name, events)
+            else:
+                h.add_consumer(name, events)
+        try:
+            h.drain, h.drain_hw, h.drain_seconds = chaos_history.drain(
+                c.bootstrap([b for b in sorted(c.brokers) if c.alive(b)]), self.topic,
+                self.partitions, deadline=drain_deadline)
+            self.numbers["drain_s"] = h.drain_seconds
+            self.numbers["drain_complete_after_heal_s"] = round(time.time() - heal_t, 3)
+        except Exception as e:  # noqa: BLE001 - reported, and the checker then counts losses
+            self.numbers["drain_error"] = repr(e)[:500]
+        if check_dumps:
+            # Followers may still be fetching the last batches: wait (bounded) until every
+            # replica holds the batches below the drain's high watermark.
+            def caught_up():
+                for p in range(self.partitions):
+                    hw = h.drain_hw.get(p, 0)
+                    for b in c.brokers:
+                        batches, _ = chaos_history.chaos_logs.read_replica(
+                            c.partition_dir(b, self.topic, p))
+                        if hw and (not batches or batches[-1].last < hw - 1):
+                            return False
+                return True
+            try:
+                testlib.wait_for(caught_up, 15, interval=0.2, what="replicas at the HW")
+            except TimeoutError:
+                pass
+            chaos_history.collect_replicas(h, c, self.topic, self.partitions)
+            tool = dump_log_tool()
+            if tool:
+                self.numbers["dump_log_cross_check"] = chaos_history.cross_check_dump_tool(
+                    h, c, self.topic, self.partitions, tool) or "agree"
+        res = chaos_checker.check(h)
+        self.write_summary(res)
+        return res
+
+    def write_summary(self, res):
+        h = self.history
+        faults = []
+        for f in self.faults:
+            gap = h.produce_gap(f["t"], f["partitions"])
+            faults.append({"type": f["type"], "target": f["target"],
+                           "t": round(f["t"] - self.t0, 3),
+                           "heal_t": round(f["heal_t"] - self.t0, 3) if "heal_t" in f else None,
+                           "produce_gap_s": gap})
+        gaps = [f["produce_gap_s"] for f in faults if f["produce_gap_s"] is not None]
+        acks = h.ack_times()
+        summary = {
+            "scenario": self.scenario, "commit": git_commit(),
+            "duration_s": round(time.time() - self.t0, 1),
+            "config": {"partitions": self.partitions, "rf": 3, "min_isr": 2, "acks": "all",
+                       "idempotence": False, "client": self.producer_kind,
+                       "zookeeper": self.cluster.zk_kind,
+                       "session_timeout_ms": chaos_cluster.SESSION_TIMEOUT_MS,
+                       "replica_lag_ms": chaos_cluster.REPLICA_LAG_MS},
+            "sends": h.send_counts(),
+            "invariants": {k: v for k, v in res.items() if k.startswith("I") or k in
+                           ("corrupt_values", "ok")},
+            "faults": faults,
+            "max_produce_gap_s": max(gaps) if gaps else None,
+            "max_ack_gap_s": h.max_ack_gap(partition=0),
+            "acks_per_s": round(len(acks) / (acks[-1] - acks[0]), 1) if len(acks) > 1 else 0,
+            "ack_latency_ms": h.ack_latency_ms(),
+            "crashes": self.cluster.crash_report(),
+            **self.numbers,
+            "examples": res.get("examples", {}),
+        }
+        self.summary = summary
+        path = self.tmp / f"summary-{self.scenario}.json"
+        path.write_text(json.dumps(summary, indent=1, default=str))
+        if SUMMARY_DIR:
+            os.makedirs(SUMMARY_DIR, exist_ok=True)
+            with open(os.path.join(SUMMARY_DIR, f"{self.scenario}.json"), "w") as f:
+                json.dump(summary, f, indent=1, default=str)
+        inv = summary["invariants"]
+        bad = {k: v for k, v in inv.items() if k.startswith("I") and v}
+        print(f"\nCHAOS {self.scenario}: sends {summary['sends']} invariants "
+              f"{'clean' if not bad else bad} gaps {[f['produce_gap_s'] for f in faults]} "
+              f"full-ISR {self.numbers.get('time_to_full_isr_s')}s drain "
+              f"{self.numbers.get('drain_s')}s acks/s {summary['acks_per_s']} "
+              f"latency {summary['ack_latency_ms']} summary {path}")
+        return summary
+
+    def assert_safe(self, res, allow=()):
+        """The safety invariants are all zero (I6 duplicates are allowed)."""
+        bad = {k: v for k, v in res.items() if k.startswith("I") and not k.startswith("I6")
+               and v and k not in allow}
+        assert not bad, f"{self.scenario}: {bad}; examples {res['examples']}"
+        assert not self.numbers.get("drain_error"), self.numbers["drain_error"]

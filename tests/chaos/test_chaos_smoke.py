@@ -1,0 +1,21 @@
+"""Tier-A harness smoke: the cluster starts, the workload runs, nothing is faulted, and
+the checker finds a clean history with identical replicas."""
+import pytest
+
+from chaos_run import PARTITIONS, TOPIC, Run
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.xfail(strict=False, reason=(
+    "kafka-server has no replica fetcher yet (issue 6 in progress): follower replicas stay "
+    "empty, so I9 finds every follower diverged"))
+def test_no_fault_baseline(chaos, tmp_path):
+    chaos.create_topic(TOPIC, PARTITIONS, 3)
+    chaos.wait_full_isr(TOPIC, PARTITIONS)
+    run = Run("baseline", chaos, tmp_path)
+    run.start_producer()
+    run.start_consumer()
+    run.wait_acks(2000, timeout=40)
+    res = run.finish()
+    run.assert_safe(res)
+    assert run.summary["sends"]["acked"] >= 2000
