@@ -532,7 +532,7 @@ int64_t ZkServer::NextSessionId() {
 }
 
 void ZkServer::Commit(Txn& txn, std::vector<DataTree::OpResult>* results) {
-  txn.zxid = tree_.last_zxid() + 1;
+  txn.zxid = std::max(tree_.last_zxid(), zxid_floor_) + 1;
   txn.time = NowMs();
   for (Txn& sub : txn.ops) {
     sub.zxid = txn.zxid;

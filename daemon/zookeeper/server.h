@@ -249,6 +249,10 @@ class ZkServer {
 
   DataTree tree_;
   int64_t durable_zxid_ = 0;
+  // Ensemble leader: zxids it assigns start above newEpoch << 32. Kept apart
+  // from the tree's last zxid so replies and reads carry the last committed
+  // zxid, not a marker no COMMIT will ever reach.
+  int64_t zxid_floor_ = 0;
   std::string pending_records_;  // committed this turn, not yet given to the log thread
   int64_t pending_first_zxid_ = 0;
   int64_t pending_last_zxid_ = 0;

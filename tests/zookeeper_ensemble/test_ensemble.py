@@ -464,9 +464,7 @@ def digests(ensemble, path="/"):
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize("victim", [
     "follower",
-    pytest.param("leader", marks=pytest.mark.skip(
-        reason="open server bug: a client whose server was the killed leader does not get "
-               "its session back on a survivor within 90 s (hangs); see quorum/DESIGN.md")),
+    "leader",
 ])
 def test_client_moves_to_another_server_keeping_session_and_ephemeral(ensemble, victim):
     leader = ensemble.wait_leader()
@@ -544,8 +542,6 @@ def test_restarted_servers_hold_identical_trees(ensemble):
     # either way every server agrees on it (digest above).
 
 
-@pytest.mark.skip(reason="open server bug: sequential creates through a leader kill hang the "
-                  "test past 120 s (client on a surviving follower); see quorum/DESIGN.md")
 @pytest.mark.timeout(120)
 def test_sequential_names_unique_across_leader_kill(ensemble):
     leader = ensemble.wait_leader()

@@ -713,7 +713,7 @@ void QuorumPeer::MaybeEstablish() {
   server_->FlushToLog();
   acks_->Ack(my_sid_, base);
   server_->OnDurable(base);
-  server_->tree_.set_last_zxid(std::max(base, new_epoch_ << 32));
+  server_->zxid_floor_ = new_epoch_ << 32;
   leader_vote_ = Vote{current_epoch_, base, my_sid_};
   // Sessions restart their timeouts under the new leader, as after a restart.
   for (const auto& [id, sess] : server_->tree_.sessions()) {
