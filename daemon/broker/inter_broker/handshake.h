@@ -22,6 +22,8 @@
 namespace kafka::broker::inter_broker {
 
 inline constexpr std::string_view kMechanism = "KAFKA-CPP-INTER-BROKER";
+// Where the secret lives in ZooKeeper (under the chroot); not a Kafka path.
+inline constexpr std::string_view kSecretZNodePath = "/kafka_cpp/inter_broker_secret";
 
 struct AuthToken {
   int32_t broker_id = -1;

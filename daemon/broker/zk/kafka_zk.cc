@@ -376,6 +376,24 @@ void KafkaZk::GetOrCreateClusterId(std::string proposed, ZkCallback<std::string>
   });
 }
 
+void KafkaZk::GetOrCreateData(std::string path, std::string proposed,
+                              ZkCallback<std::string> done) {
+  zk_->GetData(path, {}, [zk = zk_, path, proposed,
+                          done = std::move(done)](Reply<zk::DataResult> r) mutable {
+    if (r.ok()) return done(std::move(r.value.data));
+    if (r.code() != ErrorCode::kNoNode) return done(St(r.err, path));
+    CreateRecursive(zk, path, proposed, CreateMode::kPersistent,
+                    [zk, path, proposed, done = std::move(done)](Reply<zk::CreateResult> c) {
+                      if (c.ok()) return done(proposed);
+                      if (c.code() != ErrorCode::kNodeExists) return done(St(c.err, path));
+                      zk->GetData(path, {}, [path, done](Reply<zk::DataResult> g) {
+                        if (!g.ok()) return done(St(g.err, path));
+                        done(std::move(g.value.data));
+                      });
+                    });
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Brokers.
 
@@ -455,6 +473,17 @@ void KafkaZk::GetBroker(int32_t broker_id, ZkCallback<zkdata::BrokerIdZNode> don
   zk_->GetData(path, {}, [broker_id, path, done = std::move(done)](Reply<zk::DataResult> r) {
     if (!r.ok()) return done(St(r.err, path));
     done(zkdata::BrokerIdZNode::Decode(broker_id, r.value.data));
+  });
+}
+
+void KafkaZk::GetBrokerRegistration(
+    int32_t broker_id, ZkCallback<std::pair<zkdata::BrokerIdZNode, int64_t>> done) {
+  std::string path = zkdata::BrokerIdZNode::Path(broker_id);
+  zk_->GetData(path, {}, [broker_id, path, done = std::move(done)](Reply<zk::DataResult> r) {
+    if (!r.ok()) return done(St(r.err, path));
+    auto node = zkdata::BrokerIdZNode::Decode(broker_id, r.value.data);
+    if (!node.ok()) return done(node.status());
+    done(std::make_pair(std::move(*node), r.value.stat.czxid));
   });
 }
 

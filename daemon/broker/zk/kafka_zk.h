@@ -106,6 +106,11 @@ class KafkaZk {
   // empty) if absent; whoever created it first wins.
   void GetOrCreateClusterId(std::string proposed, ZkCallback<std::string> done);
 
+  // Returns the data of the persistent znode `path`, creating it (and parents)
+  // with `proposed` if absent; whoever creates it first wins (every caller then
+  // sees the same bytes). Used for the inter-broker secret.
+  void GetOrCreateData(std::string path, std::string proposed, ZkCallback<std::string> done);
+
   // Creates the ephemeral /brokers/ids/<id> and returns its czxid (Kafka's broker
   // epoch). A node owned by this session counts as success; one owned by another
   // session is waited for up to options.stale_wait, then fails with AlreadyExists:
@@ -118,6 +123,9 @@ class KafkaZk {
   // All registered brokers, sorted by id (nodes vanishing meanwhile are skipped).
   void GetAllBrokers(ZkCallback<std::vector<zkdata::BrokerIdZNode>> done);
   void GetBroker(int32_t broker_id, ZkCallback<zkdata::BrokerIdZNode> done);
+  // The registration and its broker epoch (the znode's czxid, KIP-380).
+  void GetBrokerRegistration(int32_t broker_id,
+                             ZkCallback<std::pair<zkdata::BrokerIdZNode, int64_t>> done);
 
   // Topic names under /brokers/topics, sorted (empty if the path is absent).
   void GetAllTopics(ZkCallback<std::vector<std::string>> done);
