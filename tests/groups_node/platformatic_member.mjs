@@ -1,0 +1,56 @@
+// An @platformatic/kafka 1.35.0 consumer-group member for the group tests:
+//   node platformatic_member.mjs <host:port> <group> <topic> <sessionTimeoutMs>
+// Classic group protocol; starts at the committed offsets (earliest where there is
+// none), autocommit after each fetch. Prints the same JSON lines as kafkajs_member.js:
+//   {"ev":"assigned","gen":G,"member":id,"partitions":[...]}  after each SyncGroup
+//   {"ev":"msg","p":P,"o":O,"v":value,"gen":G}                each record
+//   {"ev":"commit","offsets":{"P":O,...}}                     each OffsetCommit
+//   {"ev":"crash","error":"..."}                              stream or client error
+// SIGTERM closes the consumer (LeaveGroup) and exits 0; SIGKILL is the abrupt case.
+import path from 'node:path';
+
+const { Consumer, stringDeserializers } =
+    await import(path.join(process.env.KAFKA_NODE_MODULES, '@platformatic/kafka/dist/index.js'));
+
+const [bootstrap, group, topic, sessionMs] = process.argv.slice(2);
+const out = obj => process.stdout.write(JSON.stringify(obj) + '\n');
+const session = Number(sessionMs);
+
+const consumer = new Consumer({
+  groupId: group, clientId: 'groups-platformatic', bootstrapBrokers: bootstrap.split(','),
+  deserializers: stringDeserializers, sessionTimeout: session, rebalanceTimeout: session + 4000,
+  heartbeatInterval: 500, maxWaitTime: 300, retries: 10, retryDelay: 200,
+});
+consumer.on('consumer:group:join', p => {
+  const mine = (p.assignments || []).filter(a => a.topic === topic);
+  const parts = mine.flatMap(a => a.partitions).sort((a, b) => a - b);
+  out({ ev: 'assigned', gen: p.generationId ?? null, member: p.memberId, partitions: parts });
+});
+consumer.on('error', e => out({ ev: 'crash', error: String(e && e.stack || e) }));
+
+let stopping = false;
+process.on('SIGTERM', async () => {
+  if (stopping) return;
+  stopping = true;
+  try { await consumer.close(true); } finally { process.exit(0); }
+});
+
+try {
+  const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest',
+                                          autocommit: true });
+  stream.on('autocommit', (err, offsets) => {
+    if (err) {
+      out({ ev: 'commit_error', error: String(err) });
+      return;
+    }
+    const o = {};
+    for (const c of offsets) if (c.topic === topic) o[c.partition] = Number(c.offset);
+    out({ ev: 'commit', offsets: o });
+  });
+  stream.on('error', e => out({ ev: 'crash', error: String(e && e.stack || e) }));
+  stream.on('data', m => out({ ev: 'msg', p: m.partition, o: Number(m.offset), v: m.value,
+                               gen: m.metadata.consumer.generationId }));
+} catch (e) {
+  out({ ev: 'crash', error: String(e && e.stack || e) });
+  process.exit(1);
+}
