@@ -22,7 +22,7 @@ DEFINITE_ERRORS = {"NOT_ENOUGH_REPLICAS", "CORRUPT_MESSAGE", "MESSAGE_TOO_LARGE"
                    "NotEnoughReplicasException", "CorruptRecordException",
                    "RecordTooLargeException", "InvalidRecordException"}
 
-_VALUE = re.compile(r"^(?:(?P<pid>[A-Za-z_][\w-]*)\.)?(?P<seq>\d+)(?:\.(?P<crc>[0-9a-f]{8}))?"
+_VALUE = re.compile(r"^(?:(?P<pid>[\w-]+?)\.)?(?P<seq>\d+)(?:\.(?P<crc>[0-9a-f]{8}))?"
                     r"(?:\.x*)?$")
 
 

@@ -160,7 +160,7 @@ def collect_replicas(history, cluster, topic, partitions, with_values=True):
         replicas = {}
         for b in sorted(cluster.brokers):
             d = cluster.partition_dir(b, topic, p)
-            batches, torn = chaos_logs.read_replica(d, with_values=with_values)
+            batches, torn = chaos_logs.read_replica(d, with_values=with_values, check_crc=True)
             replicas[b] = batches
             history.torn_bytes[(b, p)] = torn
             if with_values:

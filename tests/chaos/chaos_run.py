@@ -23,6 +23,13 @@ PARTITIONS = 3
 RATE = int(os.environ.get("CHAOS_RATE", "400"))
 VALUE_SIZE = 100
 SUMMARY_DIR = os.environ.get("CHAOS_SUMMARY_DIR")
+NODE_MODULES = os.path.join(os.path.dirname(HERE), "node", "node_modules")
+
+
+def kafkajs_available():
+    import shutil
+    return shutil.which("node") is not None and os.path.isdir(os.path.join(NODE_MODULES,
+                                                                          "kafkajs"))
 
 
 def verifiable_producer_tool():
@@ -56,13 +63,27 @@ class Run:
         self.producer_kind = None
 
     # -- workload ------------------------------------------------------------------
-    def start_producer(self, name="p", rate=RATE, retries=1000000, extra=()):
+    def start_producer(self, name="p", rate=RATE, retries=1000000, extra=(), kind=None):
+        """kind: "tool" (kafka-verifiable-producer, the default when built), "python"
+        (chaos_producer.py on librdkafka; CHAOS_PRODUCER=python makes it the default) or
+        "kafkajs" (node/chaos_kafkajs_producer.js)."""
         out = str(self.tmp / f"producer-{name}.jsonl")
         tool = verifiable_producer_tool()
-        if tool and os.environ.get("CHAOS_PRODUCER") == "tool":
+        kind = kind or os.environ.get("CHAOS_PRODUCER", "tool" if tool else "python")
+        if kind == "kafkajs":
+            self.producer_kind = "kafkajs"
+            env = dict(os.environ, KAFKA_NODE_MODULES=NODE_MODULES,
+                       KAFKAJS_NO_PARTITIONER_WARNING="1")
+            args = ["node", os.path.join(HERE, "node", "chaos_kafkajs_producer.js"),
+                    self.cluster.bootstrap(), self.topic, out, str(self.partitions), str(rate),
+                    name]
+            p = self.cluster.procs.start(args, log_path=str(self.tmp / f"producer-{name}.log"),
+                                         env=env)
+        elif kind == "tool" and tool:
             self.producer_kind = "kafka-verifiable-producer"
             args = [tool, "--bootstrap-server", self.cluster.bootstrap(), "--topic", self.topic,
-                    "--throughput", str(rate), "--acks", "-1", "--value-prefix", name,
+                    "--throughput", str(rate), "--acks", "-1", "--value-prefix",
+                    str(1 + len(self.workers)),
                     "--max-messages", "-1", *extra]
             p = self.cluster.procs.start(args, log_path=out)  # stderr lines are not JSON
         else:
@@ -177,6 +198,18 @@ class Run:
         res = chaos_checker.check(h)
         self.write_summary(res)
         return res
+
+    def report_failure(self, exc):
+        """Best effort when a scenario step failed before finish(): stop the workload,
+        check what there is (short deadlines) and print the summary line with the error,
+        so a broker bug still leaves its numbers behind."""
+        if getattr(self, "summary", None) is not None:
+            return
+        self.numbers["scenario_error"] = repr(exc)[:800]
+        try:
+            self.finish(heal_timeout=5, drain_deadline=15)
+        except Exception as e:  # noqa: BLE001 - the original failure is what matters
+            print(f"\nCHAOS {self.scenario}: step failed ({exc!r}); report failed too: {e!r}")
 
     def write_summary(self, res):
         h = self.history

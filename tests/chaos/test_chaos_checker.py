@@ -46,6 +46,8 @@ def test_value_format_round_trips_and_catches_corruption():
     # Kafka's verifiable producer shapes: "<seq>" and "<prefix>.<seq>".
     assert chaos_checker.parse_value("42") == ("", 42, True)
     assert chaos_checker.parse_value("run1.42") == ("run1", 42, True)
+    assert chaos_checker.parse_value("7.42") == ("7", 42, True)
+    assert chaos_checker.parse_value("k.12.xxxx") == ("k", 12, True)
 
 
 def test_lost_write_is_counted():
