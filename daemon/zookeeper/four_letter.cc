@@ -129,7 +129,13 @@ std::string ZkServer::FourLetterOutput(const std::string& cmd, const Connection&
   };
 
   if (cmd == "ruok") return "imok";
-  if (cmd == "isro") return "rw";
+  if (cmd == "isro") {
+    // Apache: "null" while no server runs (an ensemble member without quorum
+    // and without read-only mode), "ro" in read-only mode.
+    if (read_only_mode_) return "ro";
+    if (quorum_ && quorum_->Mode() == "looking") return "null";
+    return "rw";
+  }
   if (cmd == "srvr") return "Zookeeper version: " + version + "\n" + stats_tail();
   if (cmd == "stat") {
     out = "Zookeeper version: " + version + "\nClients:\n";

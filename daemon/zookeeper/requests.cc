@@ -170,7 +170,12 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   if (!r.ok()) return false;
   c.established_ms_ = NowMs();
   (void)protocol_version;
-  (void)read_only;
+  if (read_only_mode_ && !read_only) {
+    // As Apache's read-only server: only clients that accept it get a session.
+    log_->info("[{}] refusing session request for not-read-only client", c.remote_);
+    c.Close();
+    return true;
+  }
   if (last_zxid_seen > tree_.last_zxid()) {
     log_->warn("[{}] refusing session request: client has seen zxid 0x{:x}, our last is 0x{:x}",
                c.remote_, last_zxid_seen, tree_.last_zxid());
@@ -181,7 +186,19 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   zk::jute::Writer w;
   w.Int(0);
   int64_t required = tree_.last_zxid();
-  if (session_id == 0) {
+  if (session_id == 0 && read_only_mode_) {
+    // A local session: nothing is logged, other servers never learn of it.
+    session_id = NextSessionId();
+    std::string pw(16, '\0');
+    for (size_t i = 0; i < 16; i += 8) {
+      uint64_t v = rng_();
+      for (size_t j = 0; j < 8; ++j) pw[i + j] = static_cast<char>(v >> (8 * j));
+    }
+    ro_sessions_[session_id] = pw;
+    password = pw;
+    log_->debug("[{}] new read-only session 0x{:x} timeout={}", c.remote_, session_id,
+                negotiated);
+  } else if (session_id == 0) {
     Txn txn;
     txn.type = op::kCreateSession;
     txn.session_id = NextSessionId();
@@ -198,7 +215,13 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
     log_->debug("[{}] new session 0x{:x} timeout={}", c.remote_, session_id, negotiated);
   } else {
     const DataTree::Session* s = tree_.FindSession(session_id);
-    if (!s || !password || *password != s->password) {
+    std::optional<std::string> expected;
+    if (s) {
+      expected = s->password;
+    } else if (auto ro = ro_sessions_.find(session_id); ro != ro_sessions_.end()) {
+      expected = ro->second;
+    }
+    if (!expected || !password || *password != *expected) {
       log_->info("[{}] {} session 0x{:x} on reconnect", c.remote_,
                  s ? "invalid password for" : "expired", session_id);
       w.Int(0);
@@ -222,6 +245,7 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   }
   c.session_id_ = session_id;
   c.session_timeout_ = negotiated;
+  c.read_only_ = read_only_mode_;
   session_owner_[session_id] = &c;
   session_timeout_[session_id] = negotiated;
   expiry_.Touch(session_id, MonoMs(), negotiated);
@@ -229,10 +253,37 @@ bool ZkServer::HandleConnect(Connection& c, std::string_view frame) {
   w.Int(negotiated);
   w.Long(session_id);
   w.String(*password);
-  if (c.connect_had_read_only_) w.Bool(false);
+  if (c.connect_had_read_only_) w.Bool(c.read_only_);
   w.PatchInt(0, static_cast<int32_t>(w.size() - 4));
   Send(c, w.Take(), required);
   return true;
+}
+
+bool ZkServer::HandleReadOnlyWrite(Connection& c, int32_t xid, int32_t type) {
+  const int64_t last = tree_.last_zxid();
+  switch (type) {
+    case op::kCloseSession: {
+      // A local session just ends; a global one is left to the leader (it
+      // expires there unless the client comes back to a read-write server).
+      int64_t sid = c.session_id_;
+      if (ro_sessions_.erase(sid)) {
+        expiry_.Remove(sid);
+        session_timeout_.erase(sid);
+      }
+      session_owner_.erase(sid);
+      Reply(c, xid, last, err::kOk, nullptr, last);
+      c.CloseAfterFlush();
+      return true;
+    }
+    // Apache's ReadOnlyRequestProcessor list.
+    case op::kSync: case op::kCreate: case op::kCreate2: case op::kCreateTtl:
+    case op::kCreateContainer: case op::kDelete: case op::kDeleteContainer:
+    case op::kSetData: case op::kReconfig: case op::kSetAcl: case op::kMulti: case op::kCheck:
+      Reply(c, xid, last, err::kNotReadOnly, nullptr, last);
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
@@ -241,6 +292,7 @@ bool ZkServer::HandleRequest(Connection& c, std::string_view frame) {
   int32_t xid = r.Int();
   int32_t type = r.Int();
   if (!r.ok()) return false;
+  if (c.read_only_ && HandleReadOnlyWrite(c, xid, type)) return true;
   if (!HandleOp(c, xid, type, r)) {
     // An undecodable body: ZooKeeper answers ZMARSHALLINGERROR and carries on.
     log_->warn("[{}] malformed body for opcode {}", c.remote_, type);

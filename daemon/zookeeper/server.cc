@@ -462,6 +462,19 @@ void ZkServer::OnTick() {
   const bool leader_duties = !quorum_ || quorum_->leading();
   if (leader_duties) {
     for (int64_t id : expiry_.Poll(now)) ExpireSession(id);
+  } else if (read_only_mode_) {
+    // Read-only sessions are this server's own: it expires them locally.
+    for (int64_t id : expiry_.Poll(now)) {
+      if (!ro_sessions_.erase(id)) continue;
+      log_->info("expiring read-only session 0x{:x}", id);
+      session_timeout_.erase(id);
+      auto it = session_owner_.find(id);
+      if (it != session_owner_.end()) {
+        Connection* c = it->second;
+        session_owner_.erase(it);
+        c->Close();
+      }
+    }
   }
   // Connections that never sent a ConnectRequest do not hold a slot for long.
   auto limit = std::chrono::milliseconds(std::max(config_.max_session_timeout, 10000));
@@ -527,8 +540,35 @@ void ZkServer::ExpireSession(int64_t session_id) {
 int64_t ZkServer::NextSessionId() {
   while (true) {
     int64_t id = next_session_id_++;
-    if (id != 0 && id != kContainerOwner && !tree_.FindSession(id)) return id;
+    if (id != 0 && id != kContainerOwner && !tree_.FindSession(id) && !ro_sessions_.count(id)) {
+      return id;
+    }
   }
+}
+
+void ZkServer::SetReadOnly(bool on) {
+  if (on == read_only_mode_) return;
+  read_only_mode_ = on;
+  if (on) {
+    // Everything this server logged is what it serves (Apache's read-only
+    // server loads its snapshot and whole log, too).
+    FlushToLog();
+    OnDurable(tree_.last_zxid());
+    log_->info("read-only mode: serving reads to read-only clients at zxid 0x{:x}",
+               tree_.last_zxid());
+    return;
+  }
+  std::vector<std::shared_ptr<Connection>> ro;
+  for (auto& [id, c] : conns_) {
+    if (c->read_only_) ro.push_back(c);
+  }
+  for (auto& c : ro) c->Close();
+  for (const auto& [id, password] : ro_sessions_) {
+    expiry_.Remove(id);
+    session_timeout_.erase(id);
+  }
+  ro_sessions_.clear();
+  log_->info("leaving read-only mode: closed {} read-only connections", ro.size());
 }
 
 void ZkServer::Commit(Txn& txn, std::vector<DataTree::OpResult>* results) {

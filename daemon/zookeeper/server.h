@@ -149,6 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool registered_held_ = false;
   bool connect_had_read_only_ = true;  // old clients omit the flag; so does our reply
   bool proxy_ = false;                 // ensemble leader: stands for a follower's client
+  bool read_only_ = false;             // session served in read-only mode (no quorum)
   size_t accounted_input_ = 0;         // this connection's share of input_bytes_
 
   // Session state (0 until a ConnectRequest succeeded).
@@ -182,6 +183,14 @@ class ZkServer {
   void Run();
   // Graceful stop (from any thread).
   void Stop();
+
+  // Ensemble read-only mode (readonlymode.enabled, while there is no quorum):
+  // canBeReadOnly clients get sessions that are local to this server (as
+  // Apache's ReadOnlyZooKeeperServer), reads are served from the local tree,
+  // writes answer NOTREADONLY. Turning it off closes every read-only
+  // connection, so those clients go and find a read-write server.
+  void SetReadOnly(bool on);
+  bool read_only() const { return read_only_mode_; }
 
   // Ensemble mode; must be called before Start().
   void SetQuorum(std::unique_ptr<QuorumHooks> q) { quorum_ = std::move(q); }
@@ -219,6 +228,9 @@ class ZkServer {
   bool HandleFrame(Connection& c, std::string_view frame);
   bool HandleConnect(Connection& c, std::string_view frame);
   bool HandleRequest(Connection& c, std::string_view frame);
+  // A read-only session's write: answered NOTREADONLY (closeSession ends the
+  // local session). Returns false for anything else.
+  bool HandleReadOnlyWrite(Connection& c, int32_t xid, int32_t type);
   // Returns false if the body does not decode.
   bool HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Reader& r);
   static constexpr size_t kReplyHeaderBytes = 20;  // length + xid + zxid + err
@@ -253,6 +265,8 @@ class ZkServer {
   // from the tree's last zxid so replies and reads carry the last committed
   // zxid, not a marker no COMMIT will ever reach.
   int64_t zxid_floor_ = 0;
+  bool read_only_mode_ = false;
+  std::unordered_map<int64_t, std::string> ro_sessions_;  // local session -> password
   std::string pending_records_;  // committed this turn, not yet given to the log thread
   int64_t pending_first_zxid_ = 0;
   int64_t pending_last_zxid_ = 0;

@@ -32,6 +32,7 @@ inline constexpr int32_t kSessionExpired = -112;
 inline constexpr int32_t kInvalidAcl = -114;
 inline constexpr int32_t kAuthFailed = -115;
 inline constexpr int32_t kSessionMoved = -118;
+inline constexpr int32_t kNotReadOnly = -119;
 inline constexpr int32_t kNoWatcher = -121;
 inline constexpr int32_t kReconfigDisabled = -123;
 }  // namespace err

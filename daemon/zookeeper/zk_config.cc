@@ -77,7 +77,7 @@ util::Result<ServerConfig> ParseServerConfig(const config::Properties& props) {
       "snapCount", "forceSync", "preAllocSize", "globalOutstandingLimit", "standaloneEnabled",
       "reconfigEnabled", "electionAlg", "quorumListenOnAllIPs", "syncEnabled",
       "secureClientPort", "dynamicConfigFile", "peerType", "leaderServes",
-      "maxCnxns", "metricsProvider.className", "audit.enable"};
+      "maxCnxns", "metricsProvider.className", "audit.enable", "readonlymode.enabled"};
   static const std::vector<std::string> kPrefixes = {"server.", "group.", "weight.",
                                                      "authProvider.", "ssl.", "zookeeper.",
                                                      "metricsProvider."};
@@ -134,6 +134,9 @@ util::Result<ServerConfig> ParseServerConfig(const config::Properties& props) {
   c.snap_count = *snap;
   auto admin = props.GetBool("admin.enableServer", false);  // accepted, ignored
   if (!admin.ok()) return admin.status();
+  auto ro = props.GetBool("readonlymode.enabled", false);
+  if (!ro.ok()) return ro.status();
+  c.read_only_enabled = *ro;
   std::string force = Trim(props.GetString("forceSync", "yes"));
   c.force_sync = !(force == "no" || force == "false");
 

@@ -40,6 +40,9 @@ struct ServerConfig {
   int64_t jute_max_buffer = 0xfffff;
   int64_t snap_count = 100000;
   bool force_sync = true;
+  // Ensemble: serve reads to canBeReadOnly clients while there is no quorum
+  // (Apache's -Dreadonlymode.enabled, accepted here as a zoo.cfg key too).
+  bool read_only_enabled = false;
   std::map<int64_t, ServerLine> servers;
   int64_t my_id = 0;
 

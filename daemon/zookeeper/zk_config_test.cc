@@ -26,6 +26,7 @@ TEST_CASE("zoo.cfg defaults follow ZooKeeper", "[zkserver][config]") {
   CHECK(c->jute_max_buffer == 0xfffff);
   CHECK(c->snap_retain_count == 3);
   CHECK(c->purge_interval_hours == 0);
+  CHECK_FALSE(c->read_only_enabled);  // Apache's readonlymode.enabled default
 }
 
 TEST_CASE("zoo.cfg keys are honoured", "[zkserver][config]") {
@@ -52,6 +53,7 @@ TEST_CASE("zoo.cfg keys are honoured", "[zkserver][config]") {
   CHECK(c->servers[2].host == "h2");
   CHECK(c->servers[2].client_port == 2182);
   CHECK(Parse("dataDir=/d\n4lw.commands.whitelist=*\n")->FourLetterAllowed("envi"));
+  CHECK(Parse("dataDir=/d\nreadonlymode.enabled=true\n")->read_only_enabled);
 }
 
 TEST_CASE("bad zoo.cfg values are errors", "[zkserver][config]") {
@@ -61,4 +63,5 @@ TEST_CASE("bad zoo.cfg values are errors", "[zkserver][config]") {
   CHECK_FALSE(Parse("dataDir=/d\nminSessionTimeout=9000\nmaxSessionTimeout=5000\n").ok());
   CHECK_FALSE(Parse("dataDir=/d\nserver.1=host:12\n").ok());
   CHECK_FALSE(Parse("dataDir=/d\nserver.x=h:1:2\n").ok());
+  CHECK_FALSE(Parse("dataDir=/d\nreadonlymode.enabled=maybe\n").ok());
 }

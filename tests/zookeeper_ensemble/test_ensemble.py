@@ -11,6 +11,8 @@ import time
 
 import pytest
 from kazoo.client import KazooClient
+from kazoo.exceptions import NotReadOnlyCallError
+from kazoo.protocol.states import KeeperState
 
 import testlib
 
@@ -42,7 +44,7 @@ def mode(port):
 
 
 class Ensemble:
-    def __init__(self, procs, tmp_path, n=3):
+    def __init__(self, procs, tmp_path, n=3, extra=()):
         self.procs = procs
         self.tmp = tmp_path
         self.ids = list(range(1, n + 1))
@@ -57,7 +59,7 @@ class Ensemble:
             lines = [f"tickTime={TICK_MS}", f"initLimit={INIT_LIMIT}", f"syncLimit={SYNC_LIMIT}",
                      f"dataDir={d}", f"clientPort={self.client[i]}",
                      "clientPortAddress=127.0.0.1", "4lw.commands.whitelist=*",
-                     "maxClientCnxns=0"]
+                     "maxClientCnxns=0"] + list(extra)
             for j in self.ids:
                 lines.append(f"server.{j}=127.0.0.1:{self.quorum[j]}:{self.election[j]}")
             (tmp_path / f"zk{i}.cfg").write_text("\n".join(lines) + "\n")
@@ -577,3 +579,85 @@ def test_sequential_names_unique_across_leader_kill(ensemble):
     finally:
         zk.stop()
         zk.close()
+
+
+@pytest.fixture
+def ro_ensemble(procs, tmp_path):
+    e = Ensemble(procs, tmp_path, extra=["readonlymode.enabled=true"])
+    e.start_all()
+    yield e
+    if os.environ.get("ZK_ENSEMBLE_LOGS"):
+        print(e.logs())
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("survivor_role", ["leader", "follower"])
+def test_read_only_mode_with_two_of_three_down(ro_ensemble, survivor_role):
+    """Kill two of three: no write is acknowledged, reads still answer for
+    read-only clients (readonlymode.enabled), and when the quorum returns the
+    read-only client is moved back to a read-write server."""
+    e = ro_ensemble
+    leader = e.wait_leader()
+    zk = connect(e.hosts())
+    try:
+        zk.create("/ro", b"data")
+        zk.create("/ro/child", b"c")
+    finally:
+        zk.stop()
+        zk.close()
+    # An old leader as survivor may have logged more than was committed.
+    survivor = leader if survivor_role == "leader" else next(i for i in e.ids if i != leader)
+    victims = [i for i in e.ids if i != survivor]
+    for v in victims:
+        e.kill(v)
+    testlib.wait_for(lambda: four_letter(e.client[survivor], "isro") == "ro", timeout=20,
+                     what="the survivor to enter read-only mode")
+    assert mode(e.client[survivor]) == "read-only"
+    assert "zk_server_state\tread-only" in four_letter(e.client[survivor], "mntr")
+
+    # A client that does not accept read-only servers gets no session.
+    rw = KazooClient(hosts=e.hosts([survivor]), timeout=4,
+                     connection_retry={"max_tries": 2, "delay": 0.1})
+    with pytest.raises(Exception):
+        rw.start(timeout=2)
+    rw.stop()
+    rw.close()
+
+    ro = KazooClient(hosts=e.hosts(), timeout=6, read_only=True,
+                     connection_retry={"max_tries": -1, "delay": 0.1, "max_delay": 0.5})
+    ro.start(timeout=20)
+    try:
+        assert ro.client_state == KeeperState.CONNECTED_RO
+        assert ro.get("/ro")[0] == b"data"
+        assert ro.get_children("/ro") == ["child"]
+        assert ro.exists("/ro/child").dataLength == 1
+        with pytest.raises(NotReadOnlyCallError):
+            ro.create("/ro/write", b"x")
+        with pytest.raises(NotReadOnlyCallError):
+            ro.set("/ro", b"changed")
+        with pytest.raises(NotReadOnlyCallError):
+            ro.delete("/ro/child")
+        assert ro.get("/ro")[0] == b"data"
+
+        # Quorum back: read-only connections are closed, the client finds a
+        # read-write server and writes again.
+        for v in victims:
+            e.start(v)
+        e.wait_leader(timeout=30)
+        testlib.wait_for(lambda: ro.client_state == KeeperState.CONNECTED, timeout=30,
+                         what="the read-only client to reach a read-write server")
+
+        def write():
+            try:
+                ro.create("/ro/after", b"a")
+                return True
+            except NotReadOnlyCallError:
+                return False
+        testlib.wait_for(write, timeout=20, what="a write after the quorum returned")
+        assert four_letter(e.client[survivor], "isro") == "rw"
+    finally:
+        ro.stop()
+        ro.close()
+    d = digests(e, "/ro")
+    assert d[1] == d[2] == d[3]
+    assert {p for p, _, _, _ in d[1]} == {"/ro", "/ro/child", "/ro/after"}

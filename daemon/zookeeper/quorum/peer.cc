@@ -362,6 +362,7 @@ Notification QuorumPeer::MyState() const {
 
 void QuorumPeer::StartLooking(const char* why) {
   if (state_ != PeerState::kLooking || generation_ == 0) {
+    looking_since_ms_ = NowMs();
     server_->log_->info("LOOKING ({}): epoch={} lastZxid=0x{:x}", why, current_epoch_,
                         LastLoggedZxid());
   }
@@ -481,6 +482,11 @@ void QuorumPeer::ElectionTimer() {
       Broadcast();
     }
     if (state_ == PeerState::kLooking) {
+      // Apache starts its read-only server after max(2 s, tickTime) of LOOKING.
+      if (config_.read_only_enabled && !server_->read_only_mode_ &&
+          now - looking_since_ms_ >= std::max<int64_t>(2000, config_.tick_time)) {
+        server_->SetReadOnly(true);
+      }
       std::optional<Vote> d = election_.Decided();
       if (!d) {
         pending_decision_.reset();
@@ -505,6 +511,7 @@ void QuorumPeer::ElectionTimer() {
 // ------------------------------------------------------------ leader
 
 void QuorumPeer::BecomeLeader() {
+  server_->SetReadOnly(false);
   ++generation_;
   state_ = PeerState::kLeading;
   leader_vote_ = election_.proposal();
@@ -850,6 +857,7 @@ void QuorumPeer::ProxySend(Connection& c, std::string frame, int64_t zxid) {
 // ------------------------------------------------------------ follower
 
 void QuorumPeer::BecomeFollower(const Vote& leader) {
+  server_->SetReadOnly(false);
   ++generation_;
   state_ = PeerState::kFollowing;
   leader_vote_ = leader;
@@ -1106,7 +1114,10 @@ void QuorumPeer::FollowerTick() {
 }
 
 QuorumHooks::Route QuorumPeer::RouteFrame(Connection& c, std::string_view frame) {
-  if (!serving_) return Route::kReject;
+  if (!serving_) {
+    return state_ == PeerState::kLooking && server_->read_only_mode_ ? Route::kLocal
+                                                                      : Route::kReject;
+  }
   if (state_ == PeerState::kLeading) return Route::kLocal;
   bool is_connect = c.session_id_ == 0;
   if (!is_connect) {
@@ -1260,6 +1271,7 @@ void QuorumPeer::CloseClients() {
 // ------------------------------------------------------------ 4lw
 
 std::string QuorumPeer::Mode() const {
+  if (server_->read_only_mode_) return "read-only";
   switch (state_) {
     case PeerState::kLeading: return established_ ? "leader" : "looking";
     case PeerState::kFollowing: return serving_ ? "follower" : "looking";

@@ -125,6 +125,7 @@ class QuorumPeer : public QuorumHooks {
   std::optional<Vote> pending_decision_;
   int64_t decision_since_ms_ = 0;
   int64_t phase_start_ms_ = 0;
+  int64_t looking_since_ms_ = 0;  // read-only mode starts after a while of LOOKING
   int64_t accepted_epoch_ = 0;
   int64_t current_epoch_ = 0;
   uint64_t generation_ = 0;      // bumped on every role change; stale callbacks check it
