@@ -44,5 +44,35 @@ TEST_CASE("a malformed log config value names the key", "[log]") {
   CHECK_FALSE(FromMap({{"log.flush.interval.messages", "0"}}).ok());
 }
 
+TEST_CASE("cleanup policy and cleaner keys", "[log]") {
+  auto d = FromMap({});
+  REQUIRE(d.ok());
+  CHECK(d->cleanup_delete);
+  CHECK_FALSE(d->cleanup_compact);
+  CHECK(d->delete_retention_ms == 86400000);
+  CHECK(d->min_cleanable_dirty_ratio == 0.5);
+  CHECK(d->min_compaction_lag_ms == 0);
+  CHECK(d->cleaner.enable);
+  CHECK(d->cleaner.backoff_ms == 15000);
+  auto c = FromMap({{"log.cleanup.policy", "compact, delete"},
+                    {"log.cleaner.enable", "false"},
+                    {"log.cleaner.backoff.ms", "100"},
+                    {"log.cleaner.delete.retention.ms", "10"},
+                    {"log.cleaner.min.cleanable.ratio", "0.01"},
+                    {"log.cleaner.min.compaction.lag.ms", "5"}});
+  REQUIRE(c.ok());
+  CHECK(c->cleanup_delete);
+  CHECK(c->cleanup_compact);
+  CHECK_FALSE(c->cleaner.enable);
+  CHECK(c->cleaner.backoff_ms == 100);
+  CHECK(c->delete_retention_ms == 10);
+  CHECK(c->min_cleanable_dirty_ratio == 0.01);
+  CHECK(c->min_compaction_lag_ms == 5);
+  CHECK_FALSE(FromMap({{"log.cleanup.policy", "shred"}}).ok());
+  CHECK_FALSE(FromMap({{"log.cleanup.policy", ""}}).ok());
+  CHECK_FALSE(FromMap({{"log.cleaner.min.cleanable.ratio", "1.5"}}).ok());
+  CHECK_FALSE(FromMap({{"log.cleaner.enable", "yes"}}).ok());
+}
+
 }  // namespace
 }  // namespace kafka::log

@@ -73,6 +73,7 @@ LogManager::LogManager(const std::vector<std::string>& dirs, const LogConfig& co
     : dirs_(dirs), default_config_(config) {}
 
 LogManager::~LogManager() {
+  cleaner_.reset();
   logs_.clear();
   ReleaseLocks();
 }
@@ -107,6 +108,7 @@ util::Result<std::unique_ptr<LogManager>> LogManager::Open(const std::vector<std
     m->lock_fds_.push_back(fd);
   }
   for (size_t i = 0; i < log_dirs.size(); ++i) UTIL_RETURN_IF_ERROR(m->LoadDir(i));
+  m->cleaner_ = std::make_unique<LogCleaner>(log_dirs, default_config.cleaner);
   return m;
 }
 
@@ -190,6 +192,7 @@ util::Status LogManager::Delete(const TopicPartition& tp) {
   if (it == logs_.end()) return util::Status::NotFound("no log for " + tp.DirName());
   const std::string parent = dirs_[it->second.dir_index];
   const std::string path = it->second.log->dir();
+  if (cleaner_) cleaner_->Remove(tp);
   logs_.erase(it);  // closes the files
   const std::string doomed = JoinPath(parent, tp.DirName() + "." + RandomHex32() + "-delete");
   UTIL_RETURN_IF_ERROR(RenamePath(path, doomed));
@@ -224,7 +227,15 @@ util::Status LogManager::MaybeFlushAll(int64_t now_ms) {
     util::Status s = entry.log->MaybeFlush(now_ms);
     if (!s.ok() && first.ok()) first = s;
   }
+  RunCleaner(now_ms);
   return first;
+}
+
+void LogManager::RunCleaner(int64_t now_ms) {
+  if (!cleaner_ || shut_down_) return;
+  std::map<TopicPartition, LogCleaner::LogRef> refs;
+  for (auto& [tp, entry] : logs_) refs[tp] = LogCleaner::LogRef{entry.log.get(), entry.dir_index};
+  cleaner_->Tick(now_ms, refs);
 }
 
 util::Status LogManager::FlushAll() {
@@ -256,6 +267,7 @@ util::Status LogManager::CheckpointAll() {
 util::Status LogManager::Shutdown() {
   if (shut_down_) return util::Status::OK();
   shut_down_ = true;
+  if (cleaner_) cleaner_->Stop();
   // Without a successful flush and checkpoint the marker must not be written: the
   // next start then recovers, which is always safe.
   util::Status s = FlushAll();

@@ -9,6 +9,9 @@
 // so a crash from then on forces recovery at the next start. Directories named
 // `<topic>-<partition>.<uuid>-delete` (an interrupted delete) are removed.
 //
+// Compacted logs (cleanup.policy=compact) are cleaned in slices by RunCleaner, which
+// MaybeFlushAll calls; cleaner progress is in `<dir>/cleaner-offset-checkpoint`.
+//
 // Shutdown() is the clean path: flush every log, write the checkpoints, write the
 // marker. Destroying the manager without Shutdown() is an unclean stop.
 // Lifecycle: one per broker process. Thread safety: NONE; the broker calls it from
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "common/log/checkpoint.h"
+#include "common/log/cleaner.h"
 #include "common/log/log_config.h"
 #include "common/log/partition_log.h"
 #include "common/util/status.h"
@@ -55,8 +59,12 @@ class LogManager {
   // Retention over every log; returns segments deleted. A failing log is logged and
   // skipped, so one bad partition does not stop retention for the others.
   int RunRetention(int64_t now_ms);
-  // Time-based flush policy over every log (call on a timer).
+  // Time-based flush policy over every log, then one slice of log cleaning
+  // (RunCleaner): the broker calls this every second from its housekeeping timer.
   util::Status MaybeFlushAll(int64_t now_ms);
+  // One bounded slice of log compaction (log.cleaner.*; see cleaner.h).
+  void RunCleaner(int64_t now_ms);
+  LogCleaner& cleaner() { return *cleaner_; }
   util::Status FlushAll();
   // Writes the three offset checkpoints of every log dir.
   util::Status CheckpointAll();
@@ -80,6 +88,7 @@ class LogManager {
   std::vector<int> lock_fds_;
   LogConfig default_config_;
   std::map<TopicPartition, Entry> logs_;
+  std::unique_ptr<LogCleaner> cleaner_;
   bool shut_down_ = false;
 };
 

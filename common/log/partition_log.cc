@@ -69,6 +69,11 @@ util::Status PartitionLog::Load(const LoadHints& hints) {
   if (!cache.ok()) return cache.status();
   epoch_cache_ = std::move(*cache);
 
+  auto swaps = CompleteInterruptedSwaps(dir_);
+  if (!swaps.ok()) return swaps.status();
+  if (*swaps > 0) {
+    StorageLog().warn("[{}] completed {} interrupted cleaner swap(s)", tp_.DirName(), *swaps);
+  }
   auto names = ListDir(dir_);
   if (!names.ok()) return names.status();
   std::vector<int64_t> bases;
@@ -455,6 +460,7 @@ util::Result<std::optional<TimestampOffset>> PartitionLog::OffsetForTimestamp(
 util::Status PartitionLog::DeleteSegment(int64_t base_offset) {
   auto it = segments_.find(base_offset);
   if (it == segments_.end()) return util::Status::OK();
+  ++segments_generation_;
   util::Status s = it->second->DeleteFiles();
   segments_.erase(it);
   return s;
@@ -466,6 +472,7 @@ util::Status PartitionLog::TruncateTo(int64_t offset) {
   const int64_t old_leo = log_end_offset();
   if (offset >= old_leo) return util::Status::OK();
   if (segments_.begin()->first > offset) return TruncateFullyAndStartAt(offset);
+  ++segments_generation_;
   while (segments_.rbegin()->first > offset) {
     util::Status s = DeleteSegment(segments_.rbegin()->first);
     if (!s.ok()) return Fail(s);
@@ -475,6 +482,7 @@ util::Status PartitionLog::TruncateTo(int64_t offset) {
   util::Status s = SyncDir(dir_);
   if (!s.ok()) return Fail(s);
   const int64_t leo = log_end_offset();
+  truncated_to_ = std::min(truncated_to_, leo);
   high_watermark_ = std::min(high_watermark_, leo);
   recovery_point_ = std::min(recovery_point_, leo);
   log_start_offset_ = std::min(log_start_offset_, leo);
@@ -488,6 +496,8 @@ util::Status PartitionLog::TruncateTo(int64_t offset) {
 util::Status PartitionLog::TruncateFullyAndStartAt(int64_t offset) {
   if (!failed_.ok()) return failed_;
   if (offset < 0) return util::Status::InvalidArgument("negative start offset");
+  ++segments_generation_;
+  truncated_to_ = std::min(truncated_to_, offset);
   while (!segments_.empty()) {
     util::Status s = DeleteSegment(segments_.begin()->first);
     if (!s.ok()) return Fail(s);
@@ -513,9 +523,10 @@ util::Result<int> PartitionLog::DeleteOldSegments(int64_t now_ms) {
     const LogSegment& seg = *it->second;
     const int64_t size = static_cast<int64_t>(seg.size());
     bool below_start = next_base <= log_start_offset_;
-    bool too_old = config_.retention_ms >= 0 &&
+    // cleanup.policy=compact alone keeps data until the cleaner removes it.
+    bool too_old = config_.cleanup_delete && config_.retention_ms >= 0 &&
                    static_cast<__int128>(now_ms) - seg.LargestTimestamp() > config_.retention_ms;
-    bool too_big = config_.retention_bytes >= 0 && excess - size >= 0;
+    bool too_big = config_.cleanup_delete && config_.retention_bytes >= 0 && excess - size >= 0;
     if (!below_start && !too_old && !too_big) break;
     if (config_.retention_bytes >= 0) excess -= size;
     victims.push_back(it->first);
@@ -555,6 +566,35 @@ util::Status PartitionLog::AdvanceLogStartOffset(int64_t offset) {
     if (!s.ok()) return Fail(s);
   }
   util::Status s = epoch_cache_.TruncateFromStart(log_start_offset_);
+  if (!s.ok()) return Fail(s);
+  return util::Status::OK();
+}
+
+util::Status PartitionLog::ReplaceSegments(const std::vector<int64_t>& old_bases,
+                                           std::unique_ptr<LogSegment> cleaned) {
+  if (!failed_.ok()) return failed_;
+  if (old_bases.empty() || old_bases.front() != cleaned->base_offset()) {
+    return util::Status::InvalidArgument("cleaned segment does not start the replaced group");
+  }
+  for (int64_t base : old_bases) {
+    if (!segments_.count(base) || base == segments_.rbegin()->first) {
+      return util::Status::InvalidArgument("segment " + std::to_string(base) +
+                                           " cannot be replaced");
+    }
+  }
+  ++segments_generation_;
+  util::Status s = cleaned->ChangeSuffix(kSwapSuffix);
+  if (s.ok()) s = SyncDir(dir_);
+  if (!s.ok()) return Fail(s);
+  // Committed: from here the cleaned segment is the data, whatever fails next.
+  for (int64_t base : old_bases) {
+    util::Status d = DeleteSegment(base);
+    if (s.ok()) s = d;
+  }
+  LogSegment* seg = cleaned.get();
+  segments_[seg->base_offset()] = std::move(cleaned);
+  if (s.ok()) s = seg->ChangeSuffix("");
+  if (s.ok()) s = SyncDir(dir_);
   if (!s.ok()) return Fail(s);
   return util::Status::OK();
 }

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/log/checkpoint.h"
@@ -175,6 +176,27 @@ class PartitionLog {
   uint64_t size_bytes() const;
   std::vector<int64_t> SegmentBaseOffsets() const;
   const LogSegment& active_segment() const { return *segments_.rbegin()->second; }
+  // The segment with this base offset, or nullptr.
+  const LogSegment* SegmentAt(int64_t base_offset) const {
+    auto it = segments_.find(base_offset);
+    return it == segments_.end() ? nullptr : it->second.get();
+  }
+
+  // Log cleaner support (cleaner.h).
+  // Bumped whenever segments are deleted, cut or replaced (not on append or roll):
+  // a cleaner holding positions into segments must start over when it changes.
+  uint64_t segments_generation() const { return segments_generation_; }
+  // The lowest offset TruncateTo / TruncateFullyAndStartAt cut to since the last
+  // call (INT64_MAX if none), so the cleaner can move its checkpoint back.
+  int64_t TakeTruncationPoint() {
+    return std::exchange(truncated_to_, std::numeric_limits<int64_t>::max());
+  }
+  // Swaps in `cleaned` (a flushed segment with kCleanedSuffix, based at
+  // old_bases.front()) for the consecutive non-active segments `old_bases`: renames
+  // it to kSwapSuffix (the commit point; CompleteInterruptedSwaps finishes the job
+  // after a crash), deletes the old segments, renames it to its final names.
+  util::Status ReplaceSegments(const std::vector<int64_t>& old_bases,
+                               std::unique_ptr<LogSegment> cleaned);
   // Non-OK once a disk error made the log unusable.
   const util::Status& failure() const { return failed_; }
 
@@ -215,6 +237,8 @@ class PartitionLog {
   int64_t recovery_point_ = 0;
   int64_t unflushed_records_ = 0;
   int64_t first_unflushed_ms_ = -1;
+  uint64_t segments_generation_ = 0;
+  int64_t truncated_to_ = std::numeric_limits<int64_t>::max();
   util::Status failed_;
 };
 

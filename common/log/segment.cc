@@ -117,11 +117,11 @@ LogSegment::LogSegment(const std::string& dir, int64_t base_offset, int64_t inde
       next_offset_(base_offset) {}
 
 util::Status LogSegment::OpenFiles() {
-  auto log = File::OpenOrCreate(stem_ + kLogSuffix);
+  auto log = File::OpenOrCreate(stem_ + kLogSuffix + suffix_);
   if (!log.ok()) return log.status();
-  auto index = File::OpenOrCreate(stem_ + kIndexSuffix);
+  auto index = File::OpenOrCreate(stem_ + kIndexSuffix + suffix_);
   if (!index.ok()) return index.status();
-  auto time = File::OpenOrCreate(stem_ + kTimeIndexSuffix);
+  auto time = File::OpenOrCreate(stem_ + kTimeIndexSuffix + suffix_);
   if (!time.ok()) return time.status();
   log_ = std::make_shared<File>(std::move(*log));
   index_ = std::move(*index);
@@ -133,7 +133,14 @@ util::Result<std::unique_ptr<LogSegment>> LogSegment::Create(const std::string& 
                                                              int64_t base_offset,
                                                              int64_t index_interval_bytes,
                                                              int64_t now_ms) {
+  return CreateWithSuffix(dir, base_offset, index_interval_bytes, now_ms, "");
+}
+
+util::Result<std::unique_ptr<LogSegment>> LogSegment::CreateWithSuffix(
+    const std::string& dir, int64_t base_offset, int64_t index_interval_bytes, int64_t now_ms,
+    const std::string& suffix) {
   std::unique_ptr<LogSegment> seg(new LogSegment(dir, base_offset, index_interval_bytes));
+  seg->suffix_ = suffix;
   UTIL_RETURN_IF_ERROR(seg->OpenFiles());
   UTIL_RETURN_IF_ERROR(seg->log_->Truncate(0));
   UTIL_RETURN_IF_ERROR(seg->index_.Truncate(0));
@@ -489,9 +496,82 @@ util::Status LogSegment::DeleteFiles() {
   log_.reset();
   index_.Close();
   time_index_file_.Close();
-  UTIL_RETURN_IF_ERROR(RemoveFile(stem_ + kLogSuffix));
-  UTIL_RETURN_IF_ERROR(RemoveFile(stem_ + kIndexSuffix));
-  return RemoveFile(stem_ + kTimeIndexSuffix);
+  UTIL_RETURN_IF_ERROR(RemoveFile(stem_ + kLogSuffix + suffix_));
+  UTIL_RETURN_IF_ERROR(RemoveFile(stem_ + kIndexSuffix + suffix_));
+  return RemoveFile(stem_ + kTimeIndexSuffix + suffix_);
+}
+
+util::Status LogSegment::ChangeSuffix(const std::string& suffix) {
+  if (suffix == suffix_) return util::Status::OK();
+  // Towards a suffix the .log goes last, towards the final names first: either way
+  // a crash in between leaves the indexes as the orphans, and indexes are rebuilt.
+  const bool log_first = suffix.empty();
+  const char* order[3] = {kLogSuffix, kIndexSuffix, kTimeIndexSuffix};
+  if (!log_first) {
+    order[0] = kIndexSuffix;
+    order[1] = kTimeIndexSuffix;
+    order[2] = kLogSuffix;
+  }
+  for (const char* ext : order) {
+    UTIL_RETURN_IF_ERROR(RenamePath(stem_ + ext + suffix_, stem_ + ext + suffix));
+  }
+  suffix_ = suffix;
+  return util::Status::OK();
+}
+
+util::Result<int> CompleteInterruptedSwaps(const std::string& dir) {
+  auto names = ListDir(dir);
+  if (!names.ok()) return names.status();
+  const std::string log_swap = std::string(kLogSuffix) + kSwapSuffix;
+  std::vector<int64_t> swaps, bases;
+  auto parse = [](std::string_view stem) -> int64_t {
+    if (stem.size() != 20) return -1;
+    int64_t v = 0;
+    for (char c : stem) {
+      if (c < '0' || c > '9' || v > (INT64_MAX - 9) / 10) return -1;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  };
+  for (const std::string& name : *names) {
+    std::string_view n = name;
+    if (n.size() > log_swap.size() && n.substr(n.size() - log_swap.size()) == log_swap) {
+      int64_t base = parse(n.substr(0, n.size() - log_swap.size()));
+      if (base >= 0) swaps.push_back(base);
+    } else if (n.size() == 24 && n.substr(20) == kLogSuffix) {
+      int64_t base = parse(n.substr(0, 20));
+      if (base >= 0) bases.push_back(base);
+    }
+  }
+  for (int64_t base : swaps) {
+    const std::string stem = SegmentFileStem(dir, base);
+    // The swap was fsynced before it was renamed into place; its last batch says
+    // which old segments it replaces. A torn tail is left for recovery to cut.
+    auto file = File::OpenReadOnly(stem + log_swap);
+    if (!file.ok()) return file.status();
+    auto size = file->Size();
+    if (!size.ok()) return size.status();
+    int64_t next = base;
+    BatchScanner scanner(*file, 0, *size, /*verify_crc=*/false, UINT64_MAX);
+    ScannedBatch b;
+    while (scanner.Next(&b)) next = std::max(next, b.header.NextOffset());
+    file->Close();
+    for (int64_t old : bases) {
+      if (old < base || (old >= next && old != base)) continue;
+      const std::string old_stem = SegmentFileStem(dir, old);
+      UTIL_RETURN_IF_ERROR(RemoveFile(old_stem + kLogSuffix));
+      UTIL_RETURN_IF_ERROR(RemoveFile(old_stem + kIndexSuffix));
+      UTIL_RETURN_IF_ERROR(RemoveFile(old_stem + kTimeIndexSuffix));
+    }
+    UTIL_RETURN_IF_ERROR(RenamePath(stem + log_swap, stem + kLogSuffix));
+    for (const char* ext : {kIndexSuffix, kTimeIndexSuffix}) {
+      if (PathExists(stem + ext + kSwapSuffix)) {
+        UTIL_RETURN_IF_ERROR(RenamePath(stem + ext + kSwapSuffix, stem + ext));
+      }
+    }
+  }
+  if (!swaps.empty()) UTIL_RETURN_IF_ERROR(SyncDir(dir));
+  return static_cast<int>(swaps.size());
 }
 
 }  // namespace kafka::log

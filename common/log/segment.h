@@ -34,6 +34,17 @@ std::string SegmentFileStem(const std::string& dir, int64_t base_offset);
 inline constexpr char kLogSuffix[] = ".log";
 inline constexpr char kIndexSuffix[] = ".index";
 inline constexpr char kTimeIndexSuffix[] = ".timeindex";
+// The log cleaner's file suffixes (after the extension, as Kafka): a segment being
+// written is "<base>.log.cleaned"; renaming it to "<base>.log.swap" commits it.
+inline constexpr char kCleanedSuffix[] = ".cleaned";
+inline constexpr char kSwapSuffix[] = ".swap";
+
+// Start-up half of the cleaner's swap protocol, run on a partition dir before its
+// segments are listed: every "<base>.log.swap" was committed, so the segments it
+// replaces (base offsets within [base, its next offset)) are removed and the swap
+// files are renamed to their final names. ".cleaned" files are never committed and
+// are removed by the caller. Returns the number of swaps completed.
+util::Result<int> CompleteInterruptedSwaps(const std::string& dir);
 
 struct ScannedBatch {
   uint64_t position = 0;
@@ -96,6 +107,18 @@ class LogSegment {
                                                           int64_t base_offset,
                                                           int64_t index_interval_bytes,
                                                           int64_t now_ms);
+  // The same with `suffix` after each file's extension ("<base>.log.cleaned"): the
+  // cleaner's output, invisible to a PartitionLog loading the dir.
+  static util::Result<std::unique_ptr<LogSegment>> CreateWithSuffix(
+      const std::string& dir, int64_t base_offset, int64_t index_interval_bytes, int64_t now_ms,
+      const std::string& suffix);
+  // Renames the three files to carry `suffix` ("" for the final names). The .log goes
+  // last, so an interrupted rename to kSwapSuffix leaves no committed swap.
+  util::Status ChangeSuffix(const std::string& suffix);
+  // A cleaned segment keeps the newest modification time of those it replaces, so
+  // time-based retention and segment age do not restart.
+  void set_last_modified_ms(int64_t ms) { last_modified_ms_ = ms; }
+  int64_t last_modified_ms() const { return last_modified_ms_; }
   // Opens an existing segment. With `recover`, runs Recover (validating every batch).
   // Without, trusts the contents (after a clean shutdown or below the recovery
   // point): loads the indexes, rebuilding them if they fail validation, and scans the
@@ -181,6 +204,7 @@ class LogSegment {
   util::Status RewriteIndexFiles();
 
   std::string stem_;
+  std::string suffix_;  // "" or a cleaner suffix, after each extension
   int64_t base_offset_;
   int64_t index_interval_bytes_;
   std::shared_ptr<File> log_;  // shared with FileSlices handed out for sendfile
