@@ -53,21 +53,31 @@ std::string BoolStr(bool b) { return b ? "true" : "false"; }
 std::string BrokerValue(const BrokerConfig& b, std::string_view key) {
   if (key == "log.cleanup.policy") return b.log_cleanup_policy;
   if (key == "compression.type") return b.compression_type;
-  if (key == "log.cleaner.delete.retention.ms") return "86400000";
+  if (key == "log.cleaner.delete.retention.ms") {
+    return std::to_string(b.log_cleaner_delete_retention_ms);
+  }
   if (key == "log.segment.delete.delay.ms") return std::to_string(b.log_segment_delete_delay_ms);
   if (key == "log.flush.interval.messages") return std::to_string(b.log_flush_interval_messages);
   if (key == "log.flush.interval.ms") {
     return std::to_string(b.log_flush_interval_ms.value_or(b.log_flush_scheduler_interval_ms));
   }
   if (key == "log.index.interval.bytes") return std::to_string(b.log_index_interval_bytes);
-  if (key == "log.cleaner.max.compaction.lag.ms") return "9223372036854775807";
+  if (key == "log.cleaner.max.compaction.lag.ms") {
+    return std::to_string(b.log_cleaner_max_compaction_lag_ms);
+  }
   if (key == "message.max.bytes") return std::to_string(b.message_max_bytes);
   if (key == "log.message.downconversion.enable") return "true";
   if (key == "log.message.format.version") return "3.0-IV1";
   if (key == "log.message.timestamp.difference.max.ms") return "9223372036854775807";
   if (key == "log.message.timestamp.type") return "CreateTime";
-  if (key == "log.cleaner.min.cleanable.ratio") return "0.5";
-  if (key == "log.cleaner.min.compaction.lag.ms") return "0";
+  if (key == "log.cleaner.min.cleanable.ratio") {
+    std::string v = std::to_string(b.log_cleaner_min_cleanable_ratio);  // "0.500000"
+    while (v.size() > 1 && v.back() == '0' && v[v.size() - 2] != '.') v.pop_back();
+    return v;
+  }
+  if (key == "log.cleaner.min.compaction.lag.ms") {
+    return std::to_string(b.log_cleaner_min_compaction_lag_ms);
+  }
   if (key == "min.insync.replicas") return std::to_string(b.min_insync_replicas);
   if (key == "log.preallocate") return "false";
   if (key == "log.retention.bytes") return std::to_string(b.log_retention_bytes);
@@ -146,6 +156,8 @@ std::vector<TopicConfigEntry> DescribeBrokerConfigs(const BrokerConfig& b) {
   add("log.retention.bytes", std::to_string(b.log_retention_bytes));
   add("log.segment.bytes", std::to_string(b.log_segment_bytes));
   add("log.roll.ms", std::to_string(b.log_roll_ms));
+  add("log.cleanup.policy", b.log_cleanup_policy);
+  add("log.cleaner.enable", BoolStr(b.log_cleaner_enable));
   add("offsets.topic.replication.factor", std::to_string(b.offsets_topic_replication_factor));
   add("fetch.max.bytes", std::to_string(b.fetch_max_bytes));
   add("socket.request.max.bytes", std::to_string(b.socket_request_max_bytes));
@@ -175,10 +187,18 @@ util::Status ValidateTopicConfigs(const BrokerConfig& /*broker*/,
         break;
     }
     if (name == "cleanup.policy") {
-      ok = value == "delete" || value == "compact" || value == "compact,delete" ||
-           value == "delete,compact";
+      bool del = false, compact = false;
+      ok = log::ParseCleanupPolicy(value, &del, &compact);
     }
     if (name == "message.timestamp.type") ok = value == "CreateTime" || value == "LogAppendTime";
+    if (name == "min.cleanable.dirty.ratio" && ok) {
+      double v = std::strtod(value.c_str(), nullptr);
+      ok = v >= 0 && v <= 1;
+    }
+    if ((name == "delete.retention.ms" || name == "min.compaction.lag.ms") && ok) {
+      ok = *ParseLong(value) >= 0;
+    }
+    if (name == "max.compaction.lag.ms" && ok) ok = *ParseLong(value) >= 1;
     if (!ok) {
       return util::Status::InvalidArgument("Invalid value " + value + " for configuration " +
                                            name);
@@ -197,6 +217,14 @@ log::LogConfig BrokerLogConfig(const BrokerConfig& b) {
   c.max_message_bytes = b.message_max_bytes;
   c.flush.every_messages = b.log_flush_interval_messages;
   c.flush.every_ms = b.log_flush_interval_ms.value_or(b.log_flush_scheduler_interval_ms);
+  log::ParseCleanupPolicy(b.log_cleanup_policy, &c.cleanup_delete, &c.cleanup_compact);
+  c.delete_retention_ms = b.log_cleaner_delete_retention_ms;
+  c.min_cleanable_dirty_ratio = b.log_cleaner_min_cleanable_ratio;
+  c.min_compaction_lag_ms = b.log_cleaner_min_compaction_lag_ms;
+  c.max_compaction_lag_ms = b.log_cleaner_max_compaction_lag_ms;
+  c.cleaner.enable = b.log_cleaner_enable;
+  c.cleaner.backoff_ms = b.log_cleaner_backoff_ms;
+  c.cleaner.dedupe_buffer_size = b.log_cleaner_dedupe_buffer_size;
   return c;
 }
 
@@ -216,6 +244,24 @@ log::LogConfig TopicLogConfig(const BrokerConfig& broker,
   apply("max.message.bytes", c.max_message_bytes);
   apply("flush.messages", c.flush.every_messages);
   apply("flush.ms", c.flush.every_ms);
+  apply("delete.retention.ms", c.delete_retention_ms);
+  apply("min.compaction.lag.ms", c.min_compaction_lag_ms);
+  apply("max.compaction.lag.ms", c.max_compaction_lag_ms);
+  if (auto it = overrides.find("cleanup.policy"); it != overrides.end()) {
+    bool del = c.cleanup_delete, compact = c.cleanup_compact;
+    if (log::ParseCleanupPolicy(it->second, &del, &compact)) {
+      c.cleanup_delete = del;
+      c.cleanup_compact = compact;
+    }
+  }
+  if (auto it = overrides.find("min.cleanable.dirty.ratio"); it != overrides.end()) {
+    char* end = nullptr;
+    double v = std::strtod(it->second.c_str(), &end);
+    if (!it->second.empty() && end == it->second.c_str() + it->second.size() && v >= 0 &&
+        v <= 1) {
+      c.min_cleanable_dirty_ratio = v;
+    }
+  }
   return c;
 }
 

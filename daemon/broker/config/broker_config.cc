@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 #include <limits>
 
 #include "common/util/logging.h"
@@ -94,6 +95,23 @@ class Reader {
       return fallback;
     }
     return *value;
+  }
+
+  double Double(const std::string& key, double fallback, double min, double max) {
+    if (!props_.Has(key)) return fallback;
+    std::string raw = Trim(props_.GetString(key, ""));
+    char* end = nullptr;
+    double v = std::strtod(raw.c_str(), &end);
+    if (raw.empty() || end != raw.c_str() + raw.size()) {
+      Fail(Invalid(key, raw, "Expected a number"));
+      return fallback;
+    }
+    if (!(v >= min && v <= max)) {
+      Fail(Invalid(key, raw, "Value must be in [" + std::to_string(min) + ", " +
+                                 std::to_string(max) + "]"));
+      return fallback;
+    }
+    return v;
   }
 
   std::string String(const std::string& key, const std::string& fallback) {
@@ -282,7 +300,10 @@ const std::set<std::string>& BrokerConfig::KnownKeys() {
       "log.retention.check.interval.ms", "log.index.interval.bytes", "log.index.size.max.bytes",
       "log.flush.interval.messages", "log.flush.interval.ms", "log.flush.scheduler.interval.ms",
       "log.flush.offset.checkpoint.interval.ms", "log.segment.delete.delay.ms",
-      "log.cleanup.policy", "compression.type", "offsets.topic.num.partitions",
+      "log.cleanup.policy", "log.cleaner.enable", "log.cleaner.backoff.ms",
+      "log.cleaner.dedupe.buffer.size", "log.cleaner.delete.retention.ms",
+      "log.cleaner.min.cleanable.ratio", "log.cleaner.min.compaction.lag.ms",
+      "log.cleaner.max.compaction.lag.ms", "compression.type", "offsets.topic.num.partitions",
       "offsets.topic.replication.factor", "offsets.topic.segment.bytes",
       "offsets.retention.minutes", "offsets.retention.check.interval.ms",
       "offsets.commit.timeout.ms", "group.initial.rebalance.delay.ms",
@@ -506,6 +527,13 @@ util::Result<BrokerConfig> BrokerConfig::FromProperties(const config::Properties
     }
     c.log_cleanup_policy = policy;
   }
+  c.log_cleaner_enable = r.Bool("log.cleaner.enable", true);
+  c.log_cleaner_backoff_ms = r.Long("log.cleaner.backoff.ms", 15000, 0);
+  c.log_cleaner_dedupe_buffer_size = r.Long("log.cleaner.dedupe.buffer.size", 134217728, 0);
+  c.log_cleaner_delete_retention_ms = r.Long("log.cleaner.delete.retention.ms", 86400000, 0);
+  c.log_cleaner_min_cleanable_ratio = r.Double("log.cleaner.min.cleanable.ratio", 0.5, 0, 1);
+  c.log_cleaner_min_compaction_lag_ms = r.Long("log.cleaner.min.compaction.lag.ms", 0, 0);
+  c.log_cleaner_max_compaction_lag_ms = r.Long("log.cleaner.max.compaction.lag.ms", kLongMax, 1);
   c.compression_type = r.Choice("compression.type", "producer",
                                 {"uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"});
 

@@ -11,6 +11,7 @@
 // Thread safety: values; no shared state.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -120,6 +121,14 @@ struct BrokerConfig {
   int64_t log_flush_offset_checkpoint_interval_ms = 60000;
   int64_t log_segment_delete_delay_ms = 60000;
   std::string log_cleanup_policy = "delete";
+  // Log cleaner (compaction).
+  bool log_cleaner_enable = true;
+  int64_t log_cleaner_backoff_ms = 15000;
+  int64_t log_cleaner_dedupe_buffer_size = 134217728;
+  int64_t log_cleaner_delete_retention_ms = 86400000;
+  double log_cleaner_min_cleanable_ratio = 0.5;
+  int64_t log_cleaner_min_compaction_lag_ms = 0;
+  int64_t log_cleaner_max_compaction_lag_ms = INT64_MAX;
   std::string compression_type = "producer";
 
   // Group coordinator and __consumer_offsets.

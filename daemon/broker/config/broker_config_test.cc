@@ -236,6 +236,9 @@ TEST_CASE("invalid values name the key and the value", "[broker][config]") {
            Case{"log.segment.bytes=10", "log.segment.bytes", "10"},
            Case{"compression.type=brotli", "compression.type", "brotli"},
            Case{"log.cleanup.policy=shred", "log.cleanup.policy", "shred"},
+           Case{"log.cleaner.min.cleanable.ratio=2", "log.cleaner.min.cleanable.ratio", "2"},
+           Case{"log.cleaner.min.cleanable.ratio=x", "log.cleaner.min.cleanable.ratio", "x"},
+           Case{"log.cleaner.backoff.ms=-1", "log.cleaner.backoff.ms", "-1"},
        }) {
     INFO(c.line);
     auto r = FromText(kMinimal + c.line + "\n");
@@ -336,6 +339,28 @@ TEST_CASE("Load applies overrides over the file", "[broker][config]") {
 
   auto bad = BrokerConfig::Load(path, {{"num.partitions", "x"}});
   CHECK_FALSE(bad.ok());
+}
+
+TEST_CASE("log cleaner keys", "[broker][config]") {
+  auto d = FromText(kMinimal);
+  REQUIRE(d.ok());
+  CHECK(d->log_cleaner_enable);
+  CHECK(d->log_cleaner_backoff_ms == 15000);
+  CHECK(d->log_cleaner_delete_retention_ms == 86400000);
+  CHECK(d->log_cleaner_min_cleanable_ratio == 0.5);
+  CHECK(d->log_cleaner_min_compaction_lag_ms == 0);
+  auto c = FromText(kMinimal +
+                    "log.cleaner.enable=false\nlog.cleaner.backoff.ms=200\n"
+                    "log.cleaner.delete.retention.ms=1000\nlog.cleaner.min.cleanable.ratio=0.01\n"
+                    "log.cleaner.min.compaction.lag.ms=7\nlog.cleaner.dedupe.buffer.size=1048576\n");
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->log_cleaner_enable);
+  CHECK(c->log_cleaner_backoff_ms == 200);
+  CHECK(c->log_cleaner_delete_retention_ms == 1000);
+  CHECK(c->log_cleaner_min_cleanable_ratio == 0.01);
+  CHECK(c->log_cleaner_min_compaction_lag_ms == 7);
+  CHECK(c->log_cleaner_dedupe_buffer_size == 1048576);
+  CHECK(c->unknown_keys.empty());
 }
 
 }  // namespace
