@@ -150,6 +150,10 @@ int main(int argc, char** argv) {
        "escape regular expression symbols; e.g. \"test\\.topic\".")
       ("topics-with-overrides", "if set when describing topics, only show topics that have "
        "overridden configs")
+      ("at-min-isr-partitions", "if set when describing topics, only show partitions whose isr "
+       "count is equal to the configured minimum.")
+      ("under-min-isr-partitions", "if set when describing topics, only show partitions whose isr "
+       "count is less than the configured minimum.")
       ("unavailable-partitions", "if set when describing topics, only show partitions whose "
        "leader is not available")
       ("under-replicated-partitions", "if set when describing topics, only show under replicated "
@@ -180,6 +184,24 @@ int main(int argc, char** argv) {
   if (opts.Has("create") && opts.Has("replica-assignment") &&
       (opts.Has("partitions") || opts.Has("replication-factor"))) {
     return opts.Fail("Option \"[replica-assignment]\" can't be used with option \"[partitions]\" or \"[replication-factor]\"");
+  }
+  // The describe filters: each only with --describe and never two together (Kafka's checkInvalidArgs).
+  {
+    const char* kFilters[] = {"under-replicated-partitions", "unavailable-partitions",
+                              "under-min-isr-partitions", "at-min-isr-partitions",
+                              "topics-with-overrides"};
+    const char* kOthers[] = {"alter", "create", "delete", "list"};
+    for (const char* f : kFilters) {
+      if (!opts.Has(f)) continue;
+      for (const char* o : kOthers) {
+        if (opts.Has(o)) return opts.Fail(std::string("Option \"[") + f + "]\" can't be used with option \"[" + o + "]\"");
+      }
+      for (const char* g : kFilters) {
+        if (g != f && opts.Has(g)) {
+          return opts.Fail(std::string("Option \"[") + f + "]\" can't be used with option \"[" + g + "]\"");
+        }
+      }
+    }
   }
   if (opts.Has("alter") && !opts.Has("partitions")) {
     return opts.Fail("Option \"[alter]\" requires \"[partitions]\" (use kafka-configs to change configurations)");
@@ -292,8 +314,11 @@ int main(int argc, char** argv) {
   // --describe
   auto topics = Select(client, a, true);
   if (!topics.ok()) return CommandError(topics.status().message());
-  const bool under = opts.Has("under-replicated-partitions");
-  const bool unavailable = opts.Has("unavailable-partitions");
+  kafka::tools::DescribeFilter filter;
+  filter.under_replicated = opts.Has("under-replicated-partitions");
+  filter.unavailable = opts.Has("unavailable-partitions");
+  filter.under_min_isr = opts.Has("under-min-isr-partitions");
+  filter.at_min_isr = opts.Has("at-min-isr-partitions");
   const bool overrides = opts.Has("topics-with-overrides");
   std::vector<std::string> names;
   for (const auto& t : *topics) names.push_back(t.name);
@@ -307,6 +332,12 @@ int main(int argc, char** argv) {
             // Kafka shows every entry that is not a plain default (source 5).
             const bool is_default = c.config_source >= 0 ? c.config_source == 5 : c.is_default;
             if (!is_default) t.configs.emplace_back(c.name, c.value.value_or("null"));
+            if (c.name == "min.insync.replicas" && c.value) {
+              try {
+                t.min_isr = std::stoi(*c.value);
+              } catch (const std::exception&) {
+              }
+            }
           }
         }
       }
@@ -316,13 +347,19 @@ int main(int argc, char** argv) {
   }
   std::set<int32_t> live;
   for (const auto& b : client.cached().brokers) live.insert(b.node_id);
-  for (const auto& t : *topics) {
-    const bool filtered = under || unavailable;
-    if (overrides && t.configs.empty()) continue;
-    if (!filtered) std::printf("%s\n", kafka::tools::TopicLine(t).c_str());
+  for (auto& t : *topics) {
+    // As Kafka's admin client: a leader that is not a live broker is no leader.
+    for (auto& p : t.partitions) {
+      if (p.leader >= 0 && !live.count(p.leader)) p.leader = -1;
+    }
+    if (overrides) {
+      // Kafka prints only the topic lines of topics with overrides.
+      if (!t.configs.empty()) std::printf("%s\n", kafka::tools::TopicLine(t).c_str());
+      continue;
+    }
+    if (!filter.any()) std::printf("%s\n", kafka::tools::TopicLine(t).c_str());
     for (const auto& p : t.partitions) {
-      if (under && p.isr.size() >= p.replicas.size()) continue;
-      if (unavailable && p.leader >= 0 && live.count(p.leader)) continue;
+      if (!kafka::tools::PartitionSelected(p, filter, live, t.min_isr)) continue;
       std::printf("%s\n", kafka::tools::PartitionLine(t.name, p).c_str());
     }
   }

@@ -30,6 +30,18 @@ std::string PartitionLine(const std::string& topic, const PartitionView& p) {
          "\tReplicas: " + JoinIds(p.replicas) + "\tIsr: " + JoinIds(p.isr);
 }
 
+bool PartitionSelected(const PartitionView& p, const DescribeFilter& f, const std::set<int32_t>& live,
+                       std::optional<int> min_isr) {
+  if (!f.any()) return true;
+  const bool has_leader = p.leader >= 0 && live.count(p.leader) > 0;
+  const int isr = static_cast<int>(p.isr.size());
+  if (f.under_replicated && p.isr.size() < p.replicas.size()) return true;
+  if (f.unavailable && !has_leader) return true;
+  if (f.under_min_isr && (!has_leader || (min_isr && isr < *min_isr))) return true;
+  if (f.at_min_isr && min_isr && isr == *min_isr) return true;
+  return false;
+}
+
 bool TopicMatches(const std::string& pattern, const std::string& name) {
   std::string re = pattern;
   for (char& c : re) {

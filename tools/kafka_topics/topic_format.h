@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +24,7 @@ struct PartitionView {
 struct TopicView {
   std::string name;
   bool internal = false;
+  std::optional<int> min_isr;  // min.insync.replicas, when DescribeConfigs told us
   std::vector<PartitionView> partitions;                    // sorted by partition
   std::vector<std::pair<std::string, std::string>> configs;  // non-default only
 };
@@ -29,6 +32,18 @@ struct TopicView {
 std::string JoinIds(const std::vector<int32_t>& ids);
 std::string TopicLine(const TopicView& t);
 std::string PartitionLine(const std::string& topic, const PartitionView& p);
+
+// The --describe partition filters (Kafka allows one at a time; with none,
+// every partition is printed). `live` is the set of brokers in the metadata.
+struct DescribeFilter {
+  bool under_replicated = false;   // ISR smaller than the replica list
+  bool unavailable = false;        // no leader, or the leader is not live
+  bool under_min_isr = false;      // no leader, or ISR < min.insync.replicas
+  bool at_min_isr = false;         // ISR == min.insync.replicas
+  bool any() const { return under_replicated || unavailable || under_min_isr || at_min_isr; }
+};
+bool PartitionSelected(const PartitionView& p, const DescribeFilter& f, const std::set<int32_t>& live,
+                       std::optional<int> min_isr);
 
 // Kafka's IncludeList: full-match of a Java-style regex, ',' meaning '|'.
 // Invalid regexes fall back to literal comparison.
