@@ -70,6 +70,7 @@ class Run:
         out = str(self.tmp / f"producer-{name}.jsonl")
         tool = verifiable_producer_tool()
         kind = kind or os.environ.get("CHAOS_PRODUCER", "tool" if tool else "python")
+        self.kinds = getattr(self, "kinds", []) + [kind]
         if kind == "kafkajs":
             self.producer_kind = "kafkajs"
             env = dict(os.environ, KAFKA_NODE_MODULES=NODE_MODULES,
@@ -104,24 +105,43 @@ class Run:
         self.workers[name] = (p, out, "consumer")
         return p
 
-    def acked(self, name="p", partition=None):
-        _, out, _ = self.workers[name]
-        return sum(1 for e in chaos_history.read_jsonl(out)
-                   if e.get("name") == "producer_send_success" and
-                   (partition is None or e["partition"] == partition))
+    def producers(self):
+        return [n for n, (_, _, kind) in self.workers.items() if kind == "producer"]
 
-    def wait_acks(self, n, name="p", partition=None, timeout=30):
+    def acked(self, name=None, partition=None):
+        """Acks so far of producer `name` (None: of every producer)."""
+        total = 0
+        for n in ([name] if name else self.producers()):
+            _, out, _ = self.workers[n]
+            total += sum(1 for e in chaos_history.read_jsonl(out)
+                         if e.get("name") == "producer_send_success" and
+                         (partition is None or e["partition"] == partition))
+        return total
+
+    def wait_acks(self, n, name=None, partition=None, timeout=30):
         """Waits until `n` more acks than now arrived (for `partition` if given)."""
         start = self.acked(name, partition)
 
         def more():
-            p, _, _ = self.workers[name]
-            if p.poll() is not None:
-                raise RuntimeError(f"producer {name} exited {p.returncode}: "
-                                   f"{self.worker_log(name)[-2000:]}")
+            for w in ([name] if name else self.producers()):
+                p, _, _ = self.workers[w]
+                if p.poll() is not None:
+                    raise RuntimeError(f"producer {w} exited {p.returncode}: "
+                                       f"{self.worker_log(w)[-2000:]}")
             return self.acked(name, partition) >= start + n
         testlib.wait_for(more, timeout, interval=0.1,
                          what=f"{n} acks{'' if partition is None else f' on partition {partition}'}")
+
+    def start_workload(self):
+        """Our kafka-verifiable-producer and the librdkafka producer at half the rate each
+        when the tool is built (both histories are checked), else librdkafka alone; plus
+        the assign-mode consumer."""
+        if verifiable_producer_tool() and os.environ.get("CHAOS_PRODUCER") in (None, "both"):
+            self.start_producer("p", rate=RATE // 2, kind="tool")
+            self.start_producer("q", rate=RATE // 2, kind="python")
+        else:
+            self.start_producer("p")
+        self.start_consumer()
 
     def worker_log(self, name):
         path = self.tmp / f"producer-{name}.log"
@@ -167,13 +187,18 @@ class Run:
             else:
                 h.add_consumer(name, events)
         try:
-            h.drain, h.drain_hw, h.drain_seconds = chaos_history.drain(
+            h.drain, h.drain_hw, h.drain_seconds, h.drain_incomplete = chaos_history.drain(
                 c.bootstrap([b for b in sorted(c.brokers) if c.alive(b)]), self.topic,
                 self.partitions, deadline=drain_deadline)
             self.numbers["drain_s"] = h.drain_seconds
-            self.numbers["drain_complete_after_heal_s"] = round(time.time() - heal_t, 3)
-        except Exception as e:  # noqa: BLE001 - reported, and the checker then counts losses
+            if h.drain_incomplete:
+                self.numbers["drain_error"] = (f"partitions {h.drain_incomplete} not drained to "
+                                               f"their high watermark in {drain_deadline}s")
+            else:
+                self.numbers["drain_complete_after_heal_s"] = round(time.time() - heal_t, 3)
+        except Exception as e:  # noqa: BLE001 - reported; nothing drained is then checked
             self.numbers["drain_error"] = repr(e)[:500]
+            h.drain_incomplete = list(range(self.partitions))
         if check_dumps:
             # Followers may still be fetching the last batches: wait (bounded) until every
             # replica holds the batches below the drain's high watermark.
@@ -226,13 +251,13 @@ class Run:
             "scenario": self.scenario, "commit": git_commit(),
             "duration_s": round(time.time() - self.t0, 1),
             "config": {"partitions": self.partitions, "rf": 3, "min_isr": 2, "acks": "all",
-                       "idempotence": False, "client": self.producer_kind,
+                       "idempotence": False, "clients": getattr(self, "kinds", []),
                        "zookeeper": self.cluster.zk_kind,
                        "session_timeout_ms": chaos_cluster.SESSION_TIMEOUT_MS,
                        "replica_lag_ms": chaos_cluster.REPLICA_LAG_MS},
             "sends": h.send_counts(),
             "invariants": {k: v for k, v in res.items() if k.startswith("I") or k in
-                           ("corrupt_values", "ok")},
+                           ("corrupt_values", "unchecked_acked", "ok")},
             "faults": faults,
             "max_produce_gap_s": max(gaps) if gaps else None,
             "max_ack_gap_s": h.max_ack_gap(partition=0),
@@ -255,7 +280,11 @@ class Run:
               f"{'clean' if not bad else bad} gaps {[f['produce_gap_s'] for f in faults]} "
               f"full-ISR {self.numbers.get('time_to_full_isr_s')}s drain "
               f"{self.numbers.get('drain_s')}s acks/s {summary['acks_per_s']} "
-              f"latency {summary['ack_latency_ms']} summary {path}")
+              f"latency {summary['ack_latency_ms']}"
+              f"{' DRAIN: ' + self.numbers['drain_error'] if self.numbers.get('drain_error') else ''}"
+              f"{' UNCHECKED acked: %d' % inv['unchecked_acked'] if inv.get('unchecked_acked') else ''}"
+              f"{' STEP FAILED: ' + self.numbers['scenario_error'] if self.numbers.get('scenario_error') else ''}"
+              f" summary {path}")
         return summary
 
     def assert_safe(self, res, allow=()):

@@ -59,6 +59,14 @@ def test_lost_write_is_counted():
     assert res["examples"]["I1_lost"][0]["offset"] == 1
 
 
+def test_partitions_the_drain_did_not_finish_are_not_judged():
+    h = base_history()
+    h.drain[0] = h.drain[0][:1]
+    h.drain_incomplete = [0]
+    res = check(h)
+    assert res["I1_lost"] == 0 and res["unchecked_acked"] == 2 and res["ok"]
+
+
 def test_lost_write_present_on_a_replica_is_a_delivery_bug():
     h = base_history()
     lost = h.drain[0].pop(1)
