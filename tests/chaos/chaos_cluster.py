@@ -81,6 +81,7 @@ class ChaosCluster:
         self.brokers = {}  # id -> dict(port, logdir, log, proc, props)
         self._kazoo = None
         self.events = []  # (wall time, what) for the report
+        self.expected_dead = set()  # brokers this harness killed or terminated
 
     def mark(self, what):
         self.events.append((round(time.time(), 3), what))
@@ -183,6 +184,7 @@ class ChaosCluster:
         with open(info["log"], "a") as f:
             f.write(f"---- start {time.time():.3f} {' '.join(args)}\n")
         info["proc"] = self.procs.start(args, log_path=info["log"])
+        self.expected_dead.discard(broker_id)
         self.mark(f"start broker {broker_id} pid {info['proc'].pid}")
         if wait:
             self.wait_started(broker_id)
@@ -235,11 +237,13 @@ class ChaosCluster:
 
     def kill(self, broker_id):
         self.mark(f"SIGKILL broker {broker_id}")
+        self.expected_dead.add(broker_id)
         self.procs.kill(self.brokers[broker_id]["proc"], signal.SIGKILL)
 
     def term(self, broker_id, timeout=60):
         """SIGTERM and wait for the exit (controlled shutdown may take a while)."""
         self.mark(f"SIGTERM broker {broker_id}")
+        self.expected_dead.add(broker_id)
         p = self.brokers[broker_id]["proc"]
         if p.poll() is None:
             os.kill(p.pid, signal.SIGTERM)
@@ -368,11 +372,17 @@ class ChaosCluster:
         """Brokers that exited without being told to, and sanitizer/assert lines (I11)."""
         out = []
         for b, info in self.brokers.items():
+            if not self.alive(b) and b not in self.expected_dead:
+                out.append(f"broker {b} exited by itself with {info['proc'].returncode}: "
+                           f"{self.log(b)[-600:]}")
             text = self.log(b)
             for marker in ("AddressSanitizer", "runtime error:", "Assertion", "terminate called",
                            "Segmentation fault"):
                 if marker in text:
                     out.append(f"broker {b}: '{marker}' in its log")
+        for i, z in self.zk.items():
+            if z["proc"].poll() is not None:
+                out.append(f"zookeeper {i} exited with {z['proc'].returncode}")
         return out
 
     def log_lines(self, broker_id, *needles, limit=20):

@@ -293,3 +293,4 @@ class Run:
                and v and k not in allow}
         assert not bad, f"{self.scenario}: {bad}; examples {res['examples']}"
         assert not self.numbers.get("drain_error"), self.numbers["drain_error"]
+        assert not self.summary["crashes"], f"I11: {self.summary['crashes']}"
