@@ -45,6 +45,51 @@ std::optional<std::string> MetadataCache::TopicNameById(const std::string& topic
   return std::nullopt;
 }
 
+std::set<std::string> MetadataCache::ApplyUpdateMetadata(
+    const protocol::UpdateMetadataRequest& req, const std::string& listener) {
+  std::map<int32_t, BrokerInfo> brokers;
+  for (const auto& b : req.live_brokers) {
+    if (b.endpoints.empty()) continue;
+    const auto* ep = &b.endpoints.front();
+    for (const auto& e : b.endpoints) {
+      if (e.listener == listener) ep = &e;
+    }
+    BrokerInfo info;
+    info.id = b.id;
+    info.host = ep->host;
+    info.port = ep->port;
+    info.rack = b.rack;
+    brokers[b.id] = std::move(info);
+  }
+  brokers_ = std::move(brokers);
+  std::set<std::string> touched;
+  for (const auto& ts : req.topic_states) {
+    auto t = topics_.find(ts.topic_name);
+    if (t == topics_.end()) continue;
+    for (const auto& ps : ts.partition_states) {
+      if (ps.leader == -2) {
+        t->second.partitions.erase(ps.partition_index);
+        touched.insert(ts.topic_name);
+        continue;
+      }
+      PartitionInfo& p = t->second.partitions[ps.partition_index];
+      if (p.state_known && (ps.leader_epoch < p.leader_epoch ||
+                            (ps.leader_epoch == p.leader_epoch && ps.zk_version < p.zk_version))) {
+        continue;  // older than what we hold
+      }
+      p.leader = ps.leader;
+      p.leader_epoch = ps.leader_epoch;
+      p.isr = ps.isr;
+      if (!ps.replicas.empty()) p.replicas = ps.replicas;
+      p.zk_version = ps.zk_version;
+      p.state_known = true;
+      touched.insert(ts.topic_name);
+    }
+    if (t->second.partitions.empty()) topics_.erase(t);
+  }
+  return touched;
+}
+
 namespace {
 
 MetadataResponse::MetadataResponseTopic DescribeTopic(const MetadataCache& cache,

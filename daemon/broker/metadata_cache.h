@@ -2,9 +2,10 @@
 // (live brokers, topics with their partition assignment and leader/ISR state,
 // the controller) and used to answer Metadata and to route Produce/Fetch.
 //
-// Kafka's brokers get this from the controller's UpdateMetadata requests; in this
-// broker every node reads ZooKeeper itself (watches in Broker), and the controller
-// role will later push the same structure. Pure data: no I/O.
+// Two sources fill it: at start-up (and for topic existence) the broker's own
+// ZooKeeper watches (Broker), and, authoritative for leaders/ISRs and live
+// brokers, the controller's UpdateMetadata requests (ApplyUpdateMetadata), as
+// in Kafka. Pure data: no I/O.
 // Thread safety: none; owned by the broker's io thread.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "common/protocol/messages/metadata.h"
+#include "common/protocol/messages/update_metadata.h"
 
 namespace kafka::broker {
 
@@ -32,6 +34,7 @@ struct PartitionInfo {
   int32_t leader_epoch = 0;
   std::vector<int32_t> isr;
   bool state_known = false;  // false: derived from the assignment, state znode not read yet
+  int32_t zk_version = -1;   // of the state znode, when it came from the controller
 };
 
 struct TopicInfo {
@@ -58,6 +61,15 @@ class MetadataCache {
   const std::map<std::string, TopicInfo>& topics() const { return topics_; }
   // Name of the topic with this id, if any.
   std::optional<std::string> TopicNameById(const std::string& topic_id) const;
+
+  // The controller's UpdateMetadata (the caller checked its controller epoch):
+  // the live brokers are replaced by its list (endpoint of `listener`, else the
+  // first); each partition state of a known topic is taken unless the cache
+  // holds a newer one (higher leader epoch, or the same epoch and a higher
+  // zk_version); leader -2 (topic being deleted) removes the partition. Unknown
+  // topics are skipped (they come from ZooKeeper). Returns the topics touched.
+  std::set<std::string> ApplyUpdateMetadata(const protocol::UpdateMetadataRequest& req,
+                                            const std::string& listener);
 
   void set_controller_id(int32_t id) { controller_id_ = id; }
   int32_t controller_id() const { return controller_id_; }
