@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -30,8 +32,29 @@ def run(tool, *args, timeout=60, input=None):
 
 
 def start(tool, *args):
-    return subprocess.Popen([path(tool), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    """Starts a tool with stdout on a pipe (read it with readline(), then
+    finish()) and stderr in a temporary file."""
+    err = tempfile.TemporaryFile(mode="w+")
+    p = subprocess.Popen([path(tool), *args], stdout=subprocess.PIPE, stderr=err, text=True,
+                         start_new_session=True)
+    p.errfile = err
+    return p
+
+
+def finish(p, timeout=60):
+    """The rest of stdout (communicate() would skip what readline() already
+    buffered) and stderr, once the tool exits; kills it after `timeout`."""
+    box = []
+    t = threading.Thread(target=lambda: box.append(p.stdout.read()), daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        p.kill()
+        t.join(5)
+        raise TimeoutError(f"{p.args[0]} still running after {timeout}s")
+    p.wait(timeout=10)
+    p.errfile.seek(0)
+    return box[0] if box else "", p.errfile.read()
 
 
 def events(text):

@@ -12,7 +12,7 @@ import uuid
 
 import pytest
 
-from repl_tools import broker_cluster, check_producer_report, consume_all, events, run, start
+from repl_tools import broker_cluster, check_producer_report, consume_all, events, finish, run, start
 import testlib
 
 pytestmark = pytest.mark.timeout(120)
@@ -97,7 +97,7 @@ def test_producer_survives_broker_restart(broker, tmp_path):
                          30, interval=0, what="300 acknowledgements")
         broker.kill(0)
         broker.start_broker(0, overrides={"log.segment.bytes": "20000"})
-        out, err = p.communicate(timeout=90)
+        out, err = finish(p, 90)
     finally:
         if p.poll() is None:
             p.kill()
@@ -122,7 +122,7 @@ def test_sigint_prints_shutdown_and_tool_data(broker):
     testlib.wait_for(lambda: '"producer_send_success"' in p.stdout.readline(), 20, interval=0,
                      what="an acknowledgement")
     p.send_signal(signal.SIGINT)
-    out, err = p.communicate(timeout=30)
+    out, err = finish(p, 30)
     assert p.returncode == 0, err
     evs = events(out)
     assert [e["name"] for e in evs[-2:]] == ["shutdown_complete", "tool_data"]

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 import testlib
-from repl_tools import check_producer_report, consume_all, events, run, start
+from repl_tools import check_producer_report, consume_all, events, finish, run, start
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -77,7 +77,7 @@ def test_follows_leader_moves(mock):
             time.sleep(0.3)
             for part in range(3):
                 mock.cmd("leader", topic, part, (part + rnd) % 3 + 1)
-        out, err = p.communicate(timeout=60)
+        out, err = finish(p, 60)
     finally:
         if p.poll() is None:
             p.kill()
@@ -98,7 +98,7 @@ def test_downed_leader_then_moved(mock):
         mock.cmd("down", 1)
         time.sleep(0.5)
         mock.cmd("leader", topic, 0, 2)
-        out, err = p.communicate(timeout=60)
+        out, err = finish(p, 60)
     finally:
         mock.cmd("up", 1)
         if p.poll() is None:
@@ -147,7 +147,7 @@ def test_sigterm_flushes_and_reports(mock):
                               sum('"producer_send_success"' in x for x in lines) >= 50),
                      30, interval=0, what="50 acknowledgements")
     p.send_signal(signal.SIGTERM)
-    out, err = p.communicate(timeout=60)
+    out, err = finish(p, 60)
     assert p.returncode == 0, err
     evs = events("".join(lines) + out)
     acked, errors = check_producer_report(evs)

@@ -188,11 +188,53 @@ class Producer {
     auto t = client_.TopicMetadata(s_.topic, true);
     if (!t.ok()) return false;
     partitions_ = static_cast<int32_t>((*t)->partitions.size());
+    md_ = client_.cached();
     return partitions_ > 0;
   }
 
+  // Fresh metadata for the topic from the broker that answered last, else the
+  // others in turn; a broker that just failed is asked last for a while, so a
+  // stopped (SIGSTOP) broker does not cost a timeout on every refresh.
+  void RefreshMetadata() {
+    const auto now = Clock::now();
+    std::vector<int32_t> order;
+    if (good_broker_ >= 0) order.push_back(good_broker_);
+    for (const auto& b : md_.brokers) {
+      if (b.node_id != good_broker_ && suspect_until_[b.node_id] <= now) order.push_back(b.node_id);
+    }
+    for (const auto& b : md_.brokers) {
+      if (b.node_id != good_broker_ && suspect_until_[b.node_id] > now) order.push_back(b.node_id);
+    }
+    const Ms timeout = std::min(s_.request_timeout, Ms(5000));
+    for (int32_t id : order) {
+      auto conn = client_.Broker(id);
+      util::Result<pr::MetadataResponse> r = conn.ok()
+          ? (*conn)->Call<pr::MetadataResponse>(MetadataFor(s_.topic), timeout)
+          : util::Result<pr::MetadataResponse>(conn.status());
+      if (r.ok()) {
+        md_ = std::move(*r);
+        good_broker_ = id;
+        return;
+      }
+      suspect_until_[id] = Clock::now() + Ms(10000);
+      if (id == good_broker_) good_broker_ = -1;
+    }
+    // Nobody we know answered: the client's own path (bootstrap servers).
+    if (client_.Metadata(std::vector<std::string>{s_.topic}).ok()) md_ = client_.cached();
+  }
+
+  static pr::MetadataRequest MetadataFor(const std::string& topic) {
+    pr::MetadataRequest req;
+    req.topics.emplace();
+    pr::MetadataRequest::MetadataRequestTopic t;
+    t.name = topic;
+    req.topics->push_back(t);
+    req.allow_auto_topic_creation = false;
+    return req;
+  }
+
   int32_t LeaderOf(int32_t partition) const {
-    for (const auto& t : client_.cached().topics) {
+    for (const auto& t : md_.topics) {
       if (t.name != s_.topic) continue;
       for (const auto& p : t.partitions) {
         if (p.partition_index == partition) return t.error_code == 0 ? p.leader_id : -1;
@@ -281,7 +323,7 @@ class Producer {
 
   void SendRound() {
     if (refresh_) {
-      (void)client_.Metadata(std::vector<std::string>{s_.topic});
+      RefreshMetadata();
       refresh_ = false;
     }
     Expire();
@@ -317,6 +359,8 @@ class Producer {
       if (!conn.ok()) {
         // Nothing was written: the messages stay queued for the next leader.
         util::logging::Get("verifiable-producer")->debug("{}", conn.status().message());
+        suspect_until_[leader] = Clock::now() + Ms(10000);
+        if (good_broker_ == leader) good_broker_ = -1;
         refresh_ = retry = true;
         if (!s_.retries) {
           for (const auto& [p, n] : counts) {
@@ -357,6 +401,8 @@ class Producer {
                why);
         }
         refresh_ = true;
+        suspect_until_[leader] = Clock::now() + Ms(10000);
+        if (good_broker_ == leader) good_broker_ = -1;
         continue;
       }
       std::set<int32_t> answered;
@@ -410,6 +456,9 @@ class Producer {
   size_t queued_ = 0;
   Clock::time_point oldest_;
   bool refresh_ = false;
+  pr::MetadataResponse md_;  // our view of leaders (see RefreshMetadata)
+  int32_t good_broker_ = -1;
+  std::map<int32_t, Clock::time_point> suspect_until_;
   int key_counter_ = 0;
   int64_t sent_ = 0;
   int64_t acked_ = 0;
@@ -541,6 +590,8 @@ int main(int argc, char** argv) {
   auto st = kafka::client::ApplyClientProperties(props, &copts);
   if (!st.ok()) return opts.Fail(st.message());
   copts.request_timeout = s.request_timeout;
+  // Opening a connection to a stopped broker must not hold the producer long.
+  copts.bootstrap_timeout = std::min(copts.bootstrap_timeout, Ms(5000));
 
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
