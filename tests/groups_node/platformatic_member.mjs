@@ -1,11 +1,16 @@
 // An @platformatic/kafka 1.35.0 consumer-group member for the group tests:
 //   node platformatic_member.mjs <host:port> <group> <topic> <sessionTimeoutMs>
 // Classic group protocol; starts at the committed offsets (earliest where there is
-// none), autocommit after each fetch. Prints the same JSON lines as kafkajs_member.js:
+// none) and commits each record it keeps. Prints the same JSON lines as kafkajs_member.js:
 //   {"ev":"assigned","gen":G,"member":id,"partitions":[...]}  after each SyncGroup
-//   {"ev":"msg","p":P,"o":O,"v":value,"gen":G}                each record
-//   {"ev":"commit","offsets":{"P":O,...}}                     each OffsetCommit
+//   {"ev":"msg","p":P,"o":O,"v":value,"gen":G}                each record kept
+//   {"ev":"commit","offsets":{"P":O}}                         each OffsetCommit
+//   {"ev":"stale","p":P,"o":O}                                record of a partition not owned
 //   {"ev":"crash","error":"..."}                              stream or client error
+// The library delivers whatever a fetch returns, also when the fetch was sent before
+// a rebalance took the partition away, and its autocommit then commits those offsets
+// over the new owner's. Like the Java client, this member drops (and does not
+// commit) records of partitions outside its current assignment.
 // SIGTERM closes the consumer (LeaveGroup) and exits 0; SIGKILL is the abrupt case.
 import path from 'node:path';
 
@@ -37,19 +42,20 @@ process.on('SIGTERM', async () => {
 
 try {
   const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest',
-                                          autocommit: true });
-  stream.on('autocommit', (err, offsets) => {
-    if (err) {
-      out({ ev: 'commit_error', error: String(err) });
+                                          autocommit: false });
+  stream.on('error', e => out({ ev: 'crash', error: String(e && e.stack || e) }));
+  stream.on('data', m => {
+    const p = m.partition;
+    const o = Number(m.offset);
+    const owned = (consumer.assignments || []).some(a => a.topic === topic && a.partitions.includes(p));
+    if (!owned) {
+      out({ ev: 'stale', p, o });
       return;
     }
-    const o = {};
-    for (const c of offsets) if (c.topic === topic) o[c.partition] = Number(c.offset);
-    out({ ev: 'commit', offsets: o });
+    out({ ev: 'msg', p, o, v: m.value, gen: m.metadata.consumer.generationId });
+    m.commit().then(() => out({ ev: 'commit', offsets: { [p]: o + 1 } }),
+                    e => out({ ev: 'commit_error', p, o, error: String(e) }));
   });
-  stream.on('error', e => out({ ev: 'crash', error: String(e && e.stack || e) }));
-  stream.on('data', m => out({ ev: 'msg', p: m.partition, o: Number(m.offset), v: m.value,
-                               gen: m.metadata.consumer.generationId }));
 } catch (e) {
   out({ ev: 'crash', error: String(e && e.stack || e) });
   process.exit(1);
