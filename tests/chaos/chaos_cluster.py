@@ -96,7 +96,9 @@ class ChaosCluster:
             d.mkdir()
             lines = [f"tickTime={TICK_MS}", "initLimit=10", "syncLimit=5", f"dataDir={d}",
                      f"clientPort={self.zk[i]['client']}", "clientPortAddress=127.0.0.1",
-                     "4lw.commands.whitelist=*", "maxClientCnxns=0"]
+                     "4lw.commands.whitelist=*", "maxClientCnxns=0",
+                     # The default cap is 20 ticks (4 s at 200 ms): brokers ask for 6 s.
+                     "maxSessionTimeout=60000"]
             if len(self.zk_ids) > 1:
                 (d / "myid").write_text(f"{i}\n")
                 for j in self.zk_ids:
@@ -164,6 +166,7 @@ class ChaosCluster:
                 "unclean.leader.election.enable": "false",
                 "auto.create.topics.enable": "false",
                 "offsets.topic.replication.factor": 3,
+                "offsets.topic.num.partitions": 3,  # librdkafka consumers look it up
                 "num.partitions": 3}
 
     def start_broker(self, broker_id, wait=True, extra=None):

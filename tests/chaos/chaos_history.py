@@ -94,16 +94,26 @@ class History:
             return lat[min(len(lat) - 1, int(q * len(lat)))]
         return {"p50": pct(0.50), "p99": pct(0.99), "max": lat[-1]}
 
-    def produce_gap(self, t_fault, partitions=None):
-        """Seconds from `t_fault` (wall clock) to the first ack after it for each of
-        `partitions` (max over them), None if none came."""
+    def produce_gap(self, t_fault, partitions=None, in_flight=0.1):
+        """Seconds from `t_fault` (wall clock) to the first ack after it on each of
+        `partitions` (max over them), None if some partition got none. Acks within
+        `in_flight` seconds of the fault were answered before it (the delivery callback
+        runs a little later) and do not end the gap."""
         parts = partitions if partitions is not None else [None]
         worst = 0.0
         for p in parts:
-            after = [t for t in self.ack_times(p) if t > t_fault]
+            after = [t for t in self.ack_times(p) if t > t_fault + in_flight]
             if not after:
                 return None
             worst = max(worst, after[0] - t_fault)
+        return round(worst, 3)
+
+    def silence(self, start, end, partitions):
+        """The longest time without an ack on any of `partitions` within [start, end]."""
+        worst = 0.0
+        for p in partitions:
+            ts = [start] + [t for t in self.ack_times(p) if start < t < end] + [end]
+            worst = max(worst, max(b - a for a, b in zip(ts, ts[1:])))
         return round(worst, 3)
 
     def max_ack_gap(self, start=None, end=None, partition=None):

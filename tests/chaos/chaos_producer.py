@@ -44,7 +44,7 @@ def main():
     ap.add_argument("--retries", type=int, default=1000000)
     ap.add_argument("--acks", default="all")
     ap.add_argument("--max-records", type=int, default=0)
-    ap.add_argument("--message-timeout-ms", type=int, default=30000)
+    ap.add_argument("--message-timeout-ms", type=int, default=40000)
     a = ap.parse_args()
 
     from confluent_kafka import Producer
@@ -58,7 +58,7 @@ def main():
     p = Producer({"bootstrap.servers": a.bootstrap, "acks": a.acks,
                   "max.in.flight.requests.per.connection": 1,
                   "message.send.max.retries": a.retries, "retry.backoff.ms": 100,
-                  "message.timeout.ms": a.message_timeout_ms, "request.timeout.ms": 5000,
+                  "message.timeout.ms": a.message_timeout_ms, "request.timeout.ms": 15000,
                   "linger.ms": 5, "compression.type": "none",
                   "topic.metadata.refresh.interval.ms": 1000,
                   "reconnect.backoff.max.ms": 500})

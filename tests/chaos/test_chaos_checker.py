@@ -95,6 +95,20 @@ def test_offset_mismatch():
     assert res["I4_reorder"] == 1
 
 
+def test_late_client_retry_is_reported_apart():
+    # 5 was sent first but its answer came (from a retry) after 6's: the client
+    # reordered, not the broker.
+    h = History()
+    h.add_producer("p", [ok(0, 0, v(6), t=1000), ok(0, 1, v(5), t=2000)])
+    h.drain = {0: [(0, v(6)), (1, v(5))]}
+    res = check(h)
+    assert res["I4_reorder"] == 0 and res["I4_client_retry_reorder"] == 1 and res["ok"]
+    # Acked first, yet written after: the broker reordered.
+    h.producers["p"] = [ok(0, 0, v(6), t=2000), ok(0, 1, v(5), t=1000)]
+    res = check(h)
+    assert res["I4_reorder"] == 1 and not res["ok"]
+
+
 def test_reorder_per_producer_only():
     h = History()
     h.add_producer("a", [ok(0, 0, v(5, "a")), ok(0, 1, v(1, "b")), ok(0, 2, v(6, "a")),
@@ -115,6 +129,16 @@ def test_duplicates_counted_but_not_a_failure():
     assert res["I6_duplicates"] == 1
     assert res["I4_reorder"] == 0 and res["I3_offset_mismatch"] == 0
     assert res["ok"]
+
+
+def test_retry_duplicates_are_not_reorders():
+    # librdkafka without idempotence: 7 written, its answer lost, 8 written, then the
+    # retried batch [7, 8] written again.
+    h = History()
+    h.add_producer("p", [ok(0, 2, v(7)), ok(0, 3, v(8))])
+    h.drain = {0: [(0, v(7)), (1, v(8)), (2, v(7)), (3, v(8))]}
+    res = check(h)
+    assert res["I4_reorder"] == 0 and res["I6_duplicates"] == 2 and res["ok"]
 
 
 def test_read_then_lost_and_poll_anomalies():
