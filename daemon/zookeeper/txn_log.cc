@@ -198,6 +198,42 @@ std::vector<LogFile> ListLogs(const std::string& dir) {
   return out;
 }
 
+util::Status TruncateTxnLog(const std::string& dir, int64_t zxid) {
+  std::vector<LogFile> files = ListLogs(dir);
+  std::string buf;
+  for (const LogFile& f : files) {
+    if (f.start_zxid > zxid) {
+      if (::unlink(f.path.c_str()) != 0) return Errno("unlink " + f.path);
+      continue;
+    }
+    if (!ReadFile(f.path, &buf)) return util::Status::IOError("cannot read " + f.path);
+    if (buf.size() < kLogHeaderSize) continue;
+    size_t pos = kLogHeaderSize;
+    while (buf.size() - pos >= kRecordHeaderSize) {
+      uint32_t len = GetU32(buf.data() + pos);
+      uint32_t crc = GetU32(buf.data() + pos + 4);
+      if ((len == 0 && crc == 0) || len > buf.size() - pos - kRecordHeaderSize) break;
+      std::string_view payload(buf.data() + pos + kRecordHeaderSize, len);
+      zk::jute::Reader r(payload);
+      Txn txn;
+      if (util::crc32c::Value(payload) != crc || !DecodeTxn(r, &txn)) break;
+      if (txn.zxid > zxid) {
+        if (::truncate(f.path.c_str(), static_cast<off_t>(pos)) != 0) {
+          return Errno("truncate " + f.path);
+        }
+        int fd = ::open(f.path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd >= 0) {
+          ::fsync(fd);
+          ::close(fd);
+        }
+        break;
+      }
+      pos += kRecordHeaderSize + len;
+    }
+  }
+  return FsyncDir(dir);
+}
+
 util::Result<ReplayStats> ReadTxnLog(const std::string& dir, int64_t after_zxid,
                                      const std::function<void(const Txn&)>& apply) {
   auto log = util::logging::Get("zkserver");

@@ -79,6 +79,12 @@ struct ReplayStats {
 util::Result<ReplayStats> ReadTxnLog(const std::string& dir, int64_t after_zxid,
                                      const std::function<void(const Txn&)>& apply);
 
+// Removes every record with zxid > `zxid` (ensemble TRUNC sync: a tail the
+// leader never committed): later files are deleted, the file holding the cut
+// is truncated after its last record <= `zxid`. Stops at the first invalid
+// record (ReadTxnLog deals with those). Must not run while a writer is open.
+util::Status TruncateTxnLog(const std::string& dir, int64_t zxid);
+
 // Helpers shared with snapshots.
 std::string ZxidHex(int64_t zxid);
 util::Status FsyncDir(const std::string& dir);

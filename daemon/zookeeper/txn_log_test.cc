@@ -137,3 +137,37 @@ TEST_CASE("zero fill after the last record is a clean end", "[zkserver][txnlog]"
   CHECK(txns.size() == 1);
   CHECK_FALSE(stats.truncated);
 }
+
+TEST_CASE("txn log truncation drops the tail after a zxid", "[zkserver][txnlog]") {
+  std::string dir = FreshDir("truncate");
+  {
+    TxnLogWriter w(dir);
+    REQUIRE(w.Append(1, EncodeRecord(MakeCreate(1, "/a")) + EncodeRecord(MakeCreate(2, "/b")) +
+                            EncodeRecord(MakeCreate(3, "/c")))
+                .ok());
+    REQUIRE(w.Sync().ok());
+    w.Roll();
+    REQUIRE(w.Append(4, EncodeRecord(MakeCreate(4, "/d"))).ok());
+    REQUIRE(w.Sync().ok());
+  }
+  REQUIRE(ListLogs(dir).size() == 2);
+  REQUIRE(TruncateTxnLog(dir, 2).ok());
+  CHECK(ListLogs(dir).size() == 1);
+  ReplayStats stats;
+  auto txns = ReadAll(dir, &stats);
+  REQUIRE(txns.size() == 2);
+  CHECK(txns.back().path == "/b");
+  CHECK_FALSE(stats.truncated);  // a clean end, not a torn tail
+  // Appending after the cut starts a new file and replays in order.
+  {
+    TxnLogWriter w(dir);
+    REQUIRE(w.Append(5, EncodeRecord(MakeCreate(5, "/e"))).ok());
+    REQUIRE(w.Sync().ok());
+  }
+  txns = ReadAll(dir);
+  REQUIRE(txns.size() == 3);
+  CHECK(txns.back().zxid == 5);
+  // Truncating at or past the end changes nothing.
+  REQUIRE(TruncateTxnLog(dir, 9).ok());
+  CHECK(ReadAll(dir).size() == 3);
+}

@@ -661,3 +661,111 @@ def test_read_only_mode_with_two_of_three_down(ro_ensemble, survivor_role):
     d = digests(e, "/ro")
     assert d[1] == d[2] == d[3]
     assert {p for p, _, _, _ in d[1]} == {"/ro", "/ro/child", "/ro/after"}
+
+
+def srvr_zxid(port):
+    for line in four_letter(port, "srvr").splitlines():
+        if line.startswith("Zxid: "):
+            return int(line[len("Zxid: "):], 16)
+    return None
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("rejoin,new_writes", [("sigcont", 3), ("restart", 0)])
+def test_uncommitted_tail_is_truncated_on_rejoin(ensemble, rejoin, new_writes):
+    """An old leader that logged writes no quorum accepted rejoins the new
+    epoch by TRUNC (not a full snapshot): the tail is gone everywhere."""
+    e = ensemble
+    leader = e.wait_leader()
+    followers = [i for i in e.ids if i != leader]
+    zk = connect(e.hosts([leader]))
+    try:
+        zk.create("/t", b"")
+        for k in range(5):
+            zk.create(f"/t/kept{k}", b"k")
+        # Killed, not stopped: a stopped follower would still read (and log)
+        # the proposals buffered on its socket when it resumes.
+        for f in followers:
+            e.kill(f)
+        before = srvr_zxid(e.client[leader])
+        for k in range(4):
+            zk.create_async(f"/t/lost{k}", b"x")
+        # Applied and logged by the leader alone, never acknowledged.
+        testlib.wait_for(lambda: srvr_zxid(e.client[leader]) >= before + 4, timeout=10,
+                         what="the leader to apply the unacknowledged writes")
+        testlib.wait_for(lambda: mode(e.client[leader]) != "leader", timeout=20,
+                         what="the lone leader to step down")
+    finally:
+        zk.stop()
+        zk.close()
+    if rejoin == "restart":
+        e.kill(leader)
+    else:
+        e.kill(leader, signal.SIGSTOP)
+    for f in followers:
+        e.start(f)
+    new_leader = e.wait_leader(followers, timeout=30)
+    if new_writes:
+        zn = connect(e.hosts(followers))
+        try:
+            for k in range(new_writes):
+                zn.create(f"/t/new{k}", b"n")
+        finally:
+            zn.stop()
+            zn.close()
+    if rejoin == "restart":
+        e.start(leader)
+    else:
+        e.kill(leader, signal.SIGCONT)
+    testlib.wait_for(lambda: mode(e.client[leader]) == "follower", timeout=30,
+                     what="the old leader to rejoin as follower")
+    d = digests(e, "/t")
+    assert d[1] == d[2] == d[3]
+    names = {p for p, _, _, _ in d[leader]}
+    assert not any("lost" in p for p in names), names
+    assert {f"/t/kept{k}" for k in range(5)} <= names
+    assert {f"/t/new{k}" for k in range(new_writes)} <= names
+    log = (e.tmp / f"zk{new_leader}.log").read_text()
+    assert f"syncing follower {leader} by TRUNC" in log
+    assert f"syncing follower {leader} by SNAP" not in log
+
+
+@pytest.fixture
+def small_snap_ensemble(procs, tmp_path):
+    e = Ensemble(procs, tmp_path, extra=["snapCount=20"])
+    e.start_all()
+    yield e
+
+
+@pytest.mark.timeout(90)
+def test_followers_take_snapshots(small_snap_ensemble):
+    e = small_snap_ensemble
+    leader = e.wait_leader()
+    follower = next(i for i in e.ids if i != leader)
+    zk = connect(e.hosts([leader]))
+    try:
+        zk.create("/s", b"")
+        for k in range(100):
+            zk.create(f"/s/n{k}", b"v")
+        zk.sync("/s")
+    finally:
+        zk.stop()
+        zk.close()
+    snaps_dir = e.tmp / f"zk{follower}" / "version-2"
+
+    def follower_snapshots():
+        return [p for p in snaps_dir.iterdir() if p.name.startswith("snapshot.")
+                and int(p.name.split(".")[1], 16) > 0]
+    testlib.wait_for(lambda: len(follower_snapshots()) >= 3, timeout=10,
+                     what="the follower to take snapshots")
+    # A restart loads the newest snapshot and replays fewer than snapCount txns.
+    e.kill(follower)
+    e.start(follower)
+    e.wait_leader(timeout=30)
+    log = (e.tmp / f"zk{follower}.log").read_text()
+    recovered = [ln for ln in log.splitlines() if "recovered zxid=" in ln][-1]
+    replayed = int(recovered.split(" txns replayed")[0].rsplit(", ", 1)[1])
+    assert replayed < 40, recovered
+    d = digests(e, "/s")
+    assert d[1] == d[2] == d[3]
+    assert len(d[follower]) == 101

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iterator>
 
 #include "common/util/logging.h"
 #include "daemon/zookeeper/snapshot.h"
@@ -336,6 +337,11 @@ void QuorumPeer::ResetLog(int64_t snap_zxid, const std::string& snap_bytes) {
     server_->log_->critical("cannot write snapshot during sync: {}", s.ToString());
     std::_Exit(1);
   }
+  RestartLogThread();
+  server_->durable_zxid_ = snap_zxid;
+}
+
+void QuorumPeer::RestartLogThread() {
   uint64_t gen = ++log_generation_;
   ZkServer* srv = server_;
   server_->sync_ = std::make_unique<SyncProcessor>(
@@ -350,7 +356,66 @@ void QuorumPeer::ResetLog(int64_t snap_zxid, const std::string& snap_bytes) {
         std::_Exit(1);
       });
   server_->sync_->Start();
-  server_->durable_zxid_ = snap_zxid;
+}
+
+bool QuorumPeer::TruncateTo(int64_t zxid) {
+  server_->log_->info("syncing from leader by TRUNC to 0x{:x} (our last logged 0x{:x})", zxid,
+                      LastLoggedZxid());
+  server_->FlushToLog();
+  server_->sync_->Stop();
+  server_->sync_.reset();
+  util::Status s = TruncateTxnLog(server_->log_dir_, zxid);
+  if (!s.ok()) {
+    server_->log_->critical("cannot truncate the log: {}", s.ToString());
+    std::_Exit(1);
+  }
+  // A snapshot past the cut holds state the leader does not have.
+  for (const SnapFile& f : ListSnapshots(server_->snap_dir_)) {
+    if (f.zxid > zxid) std::filesystem::remove(f.path);
+  }
+  // The tree may hold the removed tail (replayed at start, or applied as a
+  // leader): rebuild it from what is left on disk.
+  DataTree fresh;
+  int64_t snap_zxid = 0;
+  s = LoadLatestSnapshot(server_->snap_dir_, &fresh, &snap_zxid);
+  int64_t last = snap_zxid;
+  if (s.ok()) {
+    auto replay = ReadTxnLog(server_->log_dir_, snap_zxid,
+                             [&fresh](const Txn& t) { fresh.Apply(t, nullptr, nullptr); });
+    if (replay.ok()) last = std::max(last, replay->last_zxid);
+    else s = replay.status();
+  }
+  if (!s.ok() || last != zxid) {
+    // Purged history: start empty, the next sync sends a SNAP.
+    server_->log_->warn("cannot rebuild the state at 0x{:x} after truncation (reached 0x{:x}: "
+                        "{}); dropping local state", zxid, last, s.ToString());
+    server_->tree_ = DataTree();
+    server_->tree_.set_last_zxid(0);
+    RestartLogThread();
+    ResetLog(0, SerializeSnapshot(server_->tree_, 0));
+    PublishConfig();
+    pending_.clear();
+    ResetHistory(0);
+    follower_durable_ = 0;
+    server_->session_timeout_.clear();
+    return false;
+  }
+  fresh.set_last_zxid(last);
+  server_->tree_ = std::move(fresh);
+  PublishConfig();
+  pending_.clear();
+  while (!history_.empty() && history_.back().first > zxid) history_.pop_back();
+  if (history_.empty() && history_base_ > zxid) ResetHistory(zxid);
+  follower_durable_ = zxid;
+  server_->durable_zxid_ = zxid;
+  server_->txns_since_snapshot_ = 0;
+  server_->session_timeout_.clear();
+  for (const auto& [id, sess] : server_->tree_.sessions()) {
+    server_->session_timeout_[id] = sess.timeout_ms;
+  }
+  RestartLogThread();
+  server_->log_->info("truncated to 0x{:x} ({} nodes)", zxid, server_->tree_.node_count());
+  return true;
 }
 
 // ------------------------------------------------------------ election
@@ -672,26 +737,41 @@ void QuorumPeer::SendSnapAndNewLeader(Follower& f) {
   // proposals follow it on the same stream.
   server_->FlushToLog();
   int64_t z = server_->tree_.last_zxid();
-  // DIFF when the follower's last zxid is ours too: its log is then a prefix
-  // of ours (Zab: one leader per epoch, proposals in order) and it only needs
-  // what follows. Anything else (older than our history, or a tail we do not
-  // have) gets the full state.
-  auto hit = std::find_if(history_.begin(), history_.end(),
-                          [&](const auto& e) { return e.first == f.last_zxid; });
-  bool diff = f.last_zxid == history_base_ || hit != history_.end();
-  if (diff && f.last_zxid <= z) {
-    if (hit != history_.end()) ++hit;
-    else hit = history_.begin();
-    size_t n = 0;
+  const int64_t peer = f.last_zxid;
+  // Zab: logs of one epoch are prefixes of that epoch leader's proposals, so
+  // the follower's log equals ours up to the last zxid both have. It needs a
+  // DIFF of what follows that point, after a TRUNC of anything past it (an
+  // uncommitted tail of an old epoch); SNAP if our history does not reach back.
+  std::optional<int64_t> trunc;
+  auto from = history_.end();
+  bool diff = true;
+  if (peer == z) {
+  } else if (peer > z) {
+    trunc = z;
+  } else if (peer >= history_base_) {
+    from = std::upper_bound(history_.begin(), history_.end(), peer,
+                            [](int64_t v, const auto& e) { return v < e.first; });
+    int64_t common = from == history_.begin() ? history_base_ : std::prev(from)->first;
+    if (common != peer) trunc = common;
+  } else {
+    diff = false;
+  }
+  if (diff) {
+    if (trunc) f.link->Send(EncodePacket({PacketType::kTrunc, *trunc, {}}));
     f.link->Send(EncodePacket({PacketType::kDiff, z, {}}));
-    for (; hit != history_.end(); ++hit, ++n) {
-      f.link->Send(EncodePacket({PacketType::kProposal, hit->first, hit->second}));
+    size_t n = 0;
+    for (; from != history_.end(); ++from, ++n) {
+      f.link->Send(EncodePacket({PacketType::kProposal, from->first, from->second}));
     }
-    server_->log_->info("syncing follower {} by DIFF: {} txns after 0x{:x}", f.sid, n,
-                        f.last_zxid);
+    if (trunc) {
+      server_->log_->info("syncing follower {} by TRUNC to 0x{:x} + DIFF of {} txns (its last "
+                          "zxid 0x{:x})", f.sid, *trunc, n, peer);
+    } else {
+      server_->log_->info("syncing follower {} by DIFF: {} txns after 0x{:x}", f.sid, n, peer);
+    }
   } else {
     server_->log_->info("syncing follower {} by SNAP at 0x{:x} (its last zxid 0x{:x})", f.sid,
-                        z, f.last_zxid);
+                        z, peer);
     f.link->Send(EncodePacket({PacketType::kSnap, z, SerializeSnapshot(server_->tree_, z)}));
   }
   int64_t committed = established_ && acks_ ? acks_->committed() : 0;
@@ -943,6 +1023,9 @@ void QuorumPeer::OnLeaderPacket(const QuorumPacket& p) {
     case PacketType::kSnap:
       InstallSnapshot(p.payload);
       return;
+    case PacketType::kTrunc:
+      if (!TruncateTo(p.zxid)) StartLooking("truncation lacked history");
+      return;
     case PacketType::kNewLeader: {
       if (EpochOf(p.zxid) != accepted_epoch_) {
         StartLooking("NEWLEADER for another epoch");
@@ -1059,6 +1142,7 @@ void QuorumPeer::ApplyCommitted(int64_t zxid) {
     if (t.zxid <= server_->tree_.last_zxid()) continue;
     std::vector<WatchEvent> events;
     server_->tree_.Apply(t, nullptr, &events);
+    ++server_->txns_since_snapshot_;
     if (!events.empty()) DispatchCommittedEvents(events, t.zxid);
     if (t.type == op::kCreateSession) {
       server_->session_timeout_[t.session_id] = t.value;
@@ -1074,6 +1158,9 @@ void QuorumPeer::ApplyCommitted(int64_t zxid) {
       }
     }
   }
+  // Followers snapshot too (every snapCount applied txns), so a restart
+  // replays only the log since then.
+  server_->MaybeSnapshot();
 }
 
 void QuorumPeer::DispatchCommittedEvents(const std::vector<WatchEvent>& events, int64_t zxid) {

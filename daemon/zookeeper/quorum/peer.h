@@ -5,10 +5,11 @@
 // server's internals (it is a friend) at the points the QuorumHooks interface
 // names; the standalone server never creates one.
 //
-// Current scope: election over the election port, epoch agreement, sync by
-// DIFF (the follower's last zxid is in our recent history) or SNAP (anything
-// else, including a tail we do not have: TRUNC is left for later), PROPOSAL/ACK/COMMIT, forwarding of writes, connects and sync from
-// followers, PING with session touches, syncLimit/initLimit timeouts.
+// Scope: election over the election port, epoch agreement, sync by DIFF (the
+// follower's log is a prefix of our recent history), TRUNC + DIFF (it has a
+// tail we do not) or SNAP (our history does not reach back), PROPOSAL/ACK/
+// COMMIT, forwarding of writes, connects and sync from followers, PING with
+// session touches, syncLimit/initLimit timeouts, read-only mode while LOOKING.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>
@@ -103,6 +104,11 @@ class QuorumPeer : public QuorumHooks {
   void ResetHistory(int64_t base);
   void CloseClients();
   void ResetLog(int64_t snap_zxid, const std::string& snap_bytes);
+  // Replaces the server's SyncProcessor (after the log files changed under it).
+  void RestartLogThread();
+  // Follower sync by TRUNC: drops the log after `zxid` and rebuilds the tree
+  // from disk. False if that history is gone (local state is then dropped).
+  bool TruncateTo(int64_t zxid);
   int64_t LastLoggedZxid() const;
   util::Status SaveEpoch(const char* name, int64_t epoch);
   int64_t LoadEpoch(const char* name) const;
