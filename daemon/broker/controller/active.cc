@@ -120,16 +120,20 @@ void ActiveController::Start() {
           }
           WriteStates(OfflinePartitions(), OfflineDecider(),
                       Guarded(alive_, [this, done, missing](std::vector<PartitionKey> elected) {
-            Log().info("controller epoch {} started: {} live broker(s), {} partition(s), {} "
-                       "leader(s) elected",
-                       options_.epoch, ctx_.live.size(), ctx_.assignment.size(), elected.size());
-            const auto all = ctx_.AllPartitions();
-            SendLeaderAndIsr(all, false);
-            SendUpdateMetadata(all);
-            ArmWatches();
-            ScheduleRebalance();
-            started_ = true;
-            InitPartitions(missing, done);
+            RemoveDeadFromIsr(Guarded(alive_, [this, done, missing,
+                                               elected](std::vector<PartitionKey> shrunk) {
+              Log().info("controller epoch {} started: {} live broker(s), {} partition(s), {} "
+                         "leader(s) elected, {} ISR(s) shrunk",
+                         options_.epoch, ctx_.live.size(), ctx_.assignment.size(),
+                         elected.size(), shrunk.size());
+              const auto all = ctx_.AllPartitions();
+              SendLeaderAndIsr(all, false);
+              SendUpdateMetadata(all);
+              ArmWatches();
+              ScheduleRebalance();
+              started_ = true;
+              InitPartitions(missing, done);
+            }));
           }));
         }));
       }));
@@ -271,34 +275,8 @@ void ActiveController::OnBrokerIds(std::vector<int32_t> ids, Done done) {
     if (!started_) return done();  // start-up sends everything itself
     WriteStates(OfflinePartitions(), OfflineDecider(),
                 Guarded(alive_, [this, done, added](std::vector<PartitionKey> elected) {
-      // Dead replicas leave the ISR of partitions whose leader is alive.
-      std::vector<PartitionKey> shrink;
-      for (const auto& [k, st] : ctx_.states) {
-        if (st.leader < 0 || !ctx_.IsLive(st.leader)) continue;
-        for (int32_t r : st.isr) {
-          if (!ctx_.IsLive(r)) {
-            shrink.push_back(k);
-            break;
-          }
-        }
-      }
-      const int32_t epoch = options_.epoch;
-      Decide remove_dead = [this, epoch](const PartitionKey&,
-                                         const LeaderIsr& cur) -> std::optional<LeaderIsr> {
-        if (cur.leader < 0 || !ctx_.IsLive(cur.leader)) return std::nullopt;
-        std::vector<int32_t> isr;
-        for (int32_t r : cur.isr) {
-          if (ctx_.IsLive(r)) isr.push_back(r);
-        }
-        if (isr.size() == cur.isr.size() || isr.empty()) return std::nullopt;
-        LeaderIsr next = cur;
-        next.isr = isr;
-        ++next.leader_epoch;
-        next.controller_epoch = epoch;
-        return next;
-      };
-      WriteStates(shrink, remove_dead,
-                  Guarded(alive_, [this, done, added, elected](std::vector<PartitionKey> shrunk) {
+      RemoveDeadFromIsr(Guarded(alive_, [this, done, added,
+                                         elected](std::vector<PartitionKey> shrunk) {
         std::vector<PartitionKey> changed = elected;
         changed.insert(changed.end(), shrunk.begin(), shrunk.end());
         std::set<int32_t> added_set(added.begin(), added.end());
@@ -339,6 +317,35 @@ void ActiveController::OnBrokerIds(std::vector<int32_t> ids, Done done) {
         }));
   }
   countdown->Arrive();
+}
+
+void ActiveController::RemoveDeadFromIsr(std::function<void(std::vector<PartitionKey>)> done) {
+  std::vector<PartitionKey> shrink;
+  for (const auto& [k, st] : ctx_.states) {
+    if (st.leader < 0 || !ctx_.IsLive(st.leader)) continue;
+    for (int32_t r : st.isr) {
+      if (!ctx_.IsLive(r)) {
+        shrink.push_back(k);
+        break;
+      }
+    }
+  }
+  const int32_t epoch = options_.epoch;
+  Decide remove_dead = [this, epoch](const PartitionKey&,
+                                     const LeaderIsr& cur) -> std::optional<LeaderIsr> {
+    if (cur.leader < 0 || !ctx_.IsLive(cur.leader)) return std::nullopt;
+    std::vector<int32_t> isr;
+    for (int32_t r : cur.isr) {
+      if (ctx_.IsLive(r)) isr.push_back(r);
+    }
+    if (isr.size() == cur.isr.size() || isr.empty()) return std::nullopt;
+    LeaderIsr next = cur;
+    next.isr = isr;
+    ++next.leader_epoch;
+    next.controller_epoch = epoch;
+    return next;
+  };
+  WriteStates(shrink, remove_dead, std::move(done));
 }
 
 // ---------------------------------------------------------------------------

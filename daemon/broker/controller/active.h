@@ -126,6 +126,9 @@ class ActiveController {
                    std::function<void(std::vector<PartitionKey>)> done);
   void WriteOne(PartitionKey key, Decide decide, int attempt,
                 std::function<void(bool written)> done);
+  // Dead replicas leave the ISR of partitions whose leader is alive (leader
+  // epoch + 1, as Kafka's OfflineReplica transition); `done` gets those written.
+  void RemoveDeadFromIsr(std::function<void(std::vector<PartitionKey>)> done);
   // Offline partitions (no live leader) whose leader can now be elected.
   std::vector<PartitionKey> OfflinePartitions() const;
   Decide OfflineDecider() const;
