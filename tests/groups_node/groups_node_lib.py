@@ -38,6 +38,7 @@ SCRIPTS = {
     "kafkajs": ("kafkajs_member.js", os.path.join(NODE_MODULES, "kafkajs")),
     "platformatic": ("platformatic_member.mjs", os.path.join(NODE_MODULES, "@platformatic", "kafka")),
 }
+ADMIN_SCRIPTS = {"kafkajs": "kafkajs_admin.js", "platformatic": "platformatic_admin.mjs"}
 
 
 def client_available(client):
@@ -85,6 +86,19 @@ class Member:
     def kill(self, sig=signal.SIGKILL):
         self.procs.kill(self.proc, sig)
         return self.proc.returncode
+
+
+def run_admin(client, bootstrap, ops, timeout=60):
+    """The client's admin peer (tests/groups_node/*_admin.*): one JSON result per op."""
+    env = dict(os.environ, KAFKA_NODE_MODULES=NODE_MODULES)
+    r = subprocess.run(["node", os.path.join(HERE, ADMIN_SCRIPTS[client]), bootstrap, json.dumps(ops)],
+                       capture_output=True, text=True, timeout=timeout, env=env)
+    assert r.returncode == 0, f"{client} admin failed: {r.stderr[-3000:]}"
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def int_keys(d):
+    return {int(k): v for k, v in d.items()}
 
 
 def create_topic(bootstrap, name=TOPIC, partitions=3):
@@ -220,6 +234,18 @@ def run_scenario(cluster, procs, tmp_path, client):
     if lag is not None:
         assert lag == {p: (str(ends[p]), str(ends[p]), "0") for p in PARTS}, lag
 
+    # ... and the client's own admin API sees the same group (ListGroups,
+    # DescribeGroups with the members' assignments, OffsetFetch; platformatic upper-cases
+    # the state).
+    listed, desc, offsets = run_admin(client, bs, [
+        {"op": "list"}, {"op": "describe", "group": group},
+        {"op": "offsets", "group": group, "topic": TOPIC}])
+    assert {"group": group, "protocolType": "consumer"} in listed, listed
+    assert desc["state"].lower() == "stable" and desc["protocolType"] == "consumer", desc
+    assert sorted(m["partitions"] for m in desc["members"]) == sorted([sorted(pa), sorted(pb)]), desc
+    assert {m["clientHost"] for m in desc["members"]} == {"/127.0.0.1"}, desc
+    assert int_keys(offsets) == ends
+
     # 4. SIGKILL b: a gets every partition within the session timeout (plus rejoin).
     a_seen = len(a.msgs())
     b.kill(signal.SIGKILL)
@@ -251,7 +277,28 @@ def run_scenario(cluster, procs, tmp_path, client):
     for e in c.msgs():
         first_offsets.setdefault(e["p"], e["o"])
     assert first_offsets == {0: 15, 1: 15, 2: 15}
-    c.kill(signal.SIGTERM)
+    assert c.kill(signal.SIGTERM) == 0, c.tail()
+
+    # 6. Admin on the empty group: describe, move an offset (OffsetCommit with
+    # generation -1), drop one partition's offset (OffsetDelete, platformatic
+    # only: kafkajs has no call for it), delete the group.
+    ops = [{"op": "describe", "group": group},
+           {"op": "set", "group": group, "topic": TOPIC, "offsets": {"0": 3}},
+           {"op": "offsets", "group": group, "topic": TOPIC}]
+    if client == "platformatic":
+        ops += [{"op": "delete_offsets", "group": group, "topic": TOPIC, "partitions": [1]},
+                {"op": "offsets", "group": group, "topic": TOPIC}]
+    res = run_admin(client, bs, ops)
+    assert res[0]["state"].lower() == "empty" and res[0]["members"] == [], res[0]
+    assert int_keys(res[2]) == {0: 3, 1: 18, 2: 18}
+    if client == "platformatic":
+        assert int_keys(res[4]) == {0: 3, 2: 18}
+        assert committed(bs, group) == {0: 3, 2: 18}
+    else:
+        assert committed(bs, group) == {0: 3, 1: 18, 2: 18}
+    _, listed = run_admin(client, bs, [{"op": "delete", "group": group}, {"op": "list"}])
+    assert group not in {g["group"] for g in listed}, listed
+    assert committed(bs, group) == {}
     return handover
 
 
