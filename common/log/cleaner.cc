@@ -208,9 +208,10 @@ util::Status CleanJob::FinishGroup() {
   }
   out_->set_last_modified_ms(modified);
   UTIL_RETURN_IF_ERROR(out_->Flush());
+  const bool kept_any = !out_->empty() || group.front() == log_->SegmentBaseOffsets().front();
   UTIL_RETURN_IF_ERROR(log_->ReplaceSegments(group, std::move(out_)));
   generation_ = log_->segments_generation();
-  stats_.segments_after++;
+  if (kept_any) stats_.segments_after++;
   return util::Status::OK();
 }
 

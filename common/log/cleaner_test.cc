@@ -203,6 +203,11 @@ TEST_CASE("cleaning keeps the latest value per key with offsets preserved", "[cl
   CHECK(log->log_end_offset() == leo);
   CHECK(log->log_start_offset() == 0);
   CHECK(log->SegmentBaseOffsets().front() == 0);
+  // Segments left with nothing are dropped, except the first (the log start stays).
+  auto cleaned_bases = log->SegmentBaseOffsets();
+  for (size_t i = 1; i + 1 < cleaned_bases.size(); ++i) {
+    CHECK_FALSE(log->SegmentAt(cleaned_bases[i])->empty());
+  }
   // Groups are sized by the segments' sizes before cleaning (as Kafka), so full
   // segments shrink first and merge on the next cleaning.
   REQUIRE(CleanLogNow(log.get(), end, kNow, 1 << 20, &end).ok());
@@ -250,7 +255,7 @@ TEST_CASE("tombstones stay until their delete horizon, then go", "[cleaner]") {
   auto log = OpenLog(dir, config);
   REQUIRE(log->Append(KeyedBatch({{"a", "a1"}, {"b", "b1"}, {"c", "c1"}}, kNow - 9000), 0).ok());
   REQUIRE(log->Append(KeyedBatch({{"a", std::nullopt}, {"c", "c2"}}, kNow - 8000), 0).ok());
-  for (int i = 0; i < 12; ++i) {  // roll a few segments past the tombstone
+  for (int i = 0; i < 40; ++i) {  // roll a few segments past the tombstone
     REQUIRE(log->Append(KeyedBatch({{"filler", "x" + std::to_string(i)}}, kNow - 7000 + i), 0)
                 .ok());
   }
@@ -258,8 +263,10 @@ TEST_CASE("tombstones stay until their delete horizon, then go", "[cleaner]") {
   REQUIRE(log->SegmentBaseOffsets().size() > 2);
 
   int64_t end = -1, horizon = -1;
+  const size_t segments = log->SegmentBaseOffsets().size();
   REQUIRE(CleanLogNow(log.get(), -1, kNow, 1 << 20, &end, &horizon).ok());
   CHECK(horizon == kNow + 5000);
+  CHECK(log->SegmentBaseOffsets().size() < segments);  // filler-only segments went
   auto recs = ReadAll(*log);
   RequireMonotonic(recs);
   std::map<std::string, std::optional<std::string>> latest;

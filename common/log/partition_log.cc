@@ -583,6 +583,19 @@ util::Status PartitionLog::ReplaceSegments(const std::vector<int64_t>& old_bases
     }
   }
   ++segments_generation_;
+  if (cleaned->empty() && old_bases.front() != segments_.begin()->first) {
+    // Nothing survived: every record of these segments is superseded or expired, so
+    // deleting them one by one is safe even if a crash stops it halfway. (The first
+    // segment stays, empty, so the log start offset does not move.)
+    util::Status s = cleaned->DeleteFiles();
+    for (int64_t base : old_bases) {
+      util::Status d = DeleteSegment(base);
+      if (s.ok()) s = d;
+    }
+    if (s.ok()) s = SyncDir(dir_);
+    if (!s.ok()) return Fail(s);
+    return util::Status::OK();
+  }
   util::Status s = cleaned->ChangeSuffix(kSwapSuffix);
   if (s.ok()) s = SyncDir(dir_);
   if (!s.ok()) return Fail(s);

@@ -194,7 +194,8 @@ class PartitionLog {
   // Swaps in `cleaned` (a flushed segment with kCleanedSuffix, based at
   // old_bases.front()) for the consecutive non-active segments `old_bases`: renames
   // it to kSwapSuffix (the commit point; CompleteInterruptedSwaps finishes the job
-  // after a crash), deletes the old segments, renames it to its final names.
+  // after a crash), deletes the old segments, renames it to its final names. An
+  // empty `cleaned` just deletes them (unless they start the log).
   util::Status ReplaceSegments(const std::vector<int64_t>& old_bases,
                                std::unique_ptr<LogSegment> cleaned);
   // Non-OK once a disk error made the log unusable.
