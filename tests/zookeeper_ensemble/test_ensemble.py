@@ -769,3 +769,86 @@ def test_followers_take_snapshots(small_snap_ensemble):
     d = digests(e, "/s")
     assert d[1] == d[2] == d[3]
     assert len(d[follower]) == 101
+
+
+@pytest.mark.timeout(150)
+def test_random_failovers_keep_zxids_and_sequence_names_monotonic(ensemble):
+    """Z2/Z5 under repeated failover (leader or follower, SIGKILL or SIGSTOP,
+    chosen at random; ZK_FAILOVER_SEED replays a run): the zxids one session
+    sees never go back, a reader's view never shrinks, and the sequential names
+    one client is acknowledged strictly increase (never repeat)."""
+    import random
+    import threading
+    seed = int(os.environ.get("ZK_FAILOVER_SEED", int(time.time())))
+    print(f"ZK_FAILOVER_SEED={seed}")
+    rnd = random.Random(seed)
+    e = ensemble
+    e.wait_leader()
+    writer_zk = connect(e.hosts())
+    reader_zk = connect(e.hosts())
+    writer_zk.create("/rf", b"")
+    acked, writer_zxids, reader_seen = [], [], []
+    stop = threading.Event()
+
+    def writer():
+        while not stop.is_set():
+            try:
+                acked.append(writer_zk.create("/rf/s-", b"", sequence=True))
+            except Exception:  # noqa: BLE001 - not acknowledged during failover
+                stop.wait(0.02)
+            writer_zxids.append(writer_zk.last_zxid)
+
+    def reader():
+        while not stop.is_set():
+            try:
+                n = len(reader_zk.get_children("/rf"))
+                reader_seen.append((reader_zk.last_zxid, n))
+            except Exception:  # noqa: BLE001 - connection loss while it moves
+                stop.wait(0.02)
+            stop.wait(0.005)
+
+    threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(4):
+            leader = e.wait_leader(timeout=30)
+            victim = leader if rnd.random() < 0.7 else rnd.choice(
+                [i for i in e.ids if i != leader])
+            sig = signal.SIGSTOP if rnd.random() < 0.3 else signal.SIGKILL
+            others = [i for i in e.ids if i != victim]
+            n_before = len(acked)
+            e.kill(victim, sig)
+            e.wait_leader(others, timeout=30)
+            testlib.wait_for(lambda: len(acked) >= n_before + 5, timeout=30,
+                             what=f"writes after failing {victim} (seed {seed})")
+            if sig == signal.SIGSTOP:
+                e.kill(victim, signal.SIGCONT)
+            else:
+                e.start(victim)
+        e.wait_leader(timeout=30)
+        n_before = len(acked)
+        testlib.wait_for(lambda: len(acked) >= n_before + 5, timeout=30,
+                         what=f"writes after the last recovery (seed {seed})")
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    try:
+        assert all(a <= b for a, b in zip(writer_zxids, writer_zxids[1:])), \
+            f"writer's zxid went back (seed {seed})"
+        assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(reader_seen, reader_seen[1:])), \
+            f"reader's view went back (seed {seed})"
+        nums = [int(a.rsplit("-", 1)[1]) for a in acked]
+        assert all(a < b for a, b in zip(nums, nums[1:])), \
+            f"sequential names repeated or decreased (seed {seed})"
+        writer_zk.sync("/rf")
+        children = set(writer_zk.get_children("/rf"))
+        assert {a.split("/")[-1] for a in acked} <= children
+        assert len(acked) >= 25 and len(reader_seen) > 0
+    finally:
+        for z in (writer_zk, reader_zk):
+            z.stop()
+            z.close()
+    d = digests(e, "/rf")
+    assert d[1] == d[2] == d[3]
