@@ -36,25 +36,33 @@ def main():
     emit({"name": "startup_complete", "timestamp": int(time.time() * 1000)})
     last = {}
     while not stop["flag"]:
-        msgs = c.consume(500, 0.2)
-        for m in msgs:
-            if m.error():
-                err = m.error()
-                if err.code() == KafkaError._AUTO_OFFSET_RESET:
-                    # Out of range: note it as a seek and go on from the next offset.
-                    p = m.partition()
-                    emit({"name": "offset_reset", "partitions": [{"topic": a.topic, "partition": p}],
-                          "message": err.str(), "timestamp": int(time.time() * 1000)})
+        # One message at a time: a seek below must not be followed by messages of a
+        # batch fetched before it.
+        m = c.poll(0.2)
+        if m is None:
+            continue
+        if m.error():
+            err = m.error()
+            if err.code() == KafkaError._AUTO_OFFSET_RESET and m.partition() is not None \
+                    and m.partition() >= 0:
+                # Out of range: note it as a seek and go on after the last record read.
+                p = m.partition()
+                emit({"name": "offset_reset", "partitions": [{"topic": a.topic, "partition": p}],
+                      "message": err.str(), "timestamp": int(time.time() * 1000)})
+                tp = TopicPartition(a.topic, p, last.get(p, -1) + 1)
+                try:
+                    c.seek(tp)
+                except Exception:  # noqa: BLE001 - the partition is in error state: re-add it
                     try:
-                        c.seek(TopicPartition(a.topic, p, last.get(p, -1) + 1))
-                    except Exception:  # noqa: BLE001 - re-assign everything instead
-                        c.assign([TopicPartition(a.topic, q, last.get(q, -1) + 1)
-                                  for q in range(a.partitions)])
-                continue
-            last[m.partition()] = m.offset()
-            emit({"name": "record_data", "topic": m.topic(), "partition": m.partition(),
-                  "offset": m.offset(), "key": None, "value": m.value().decode(errors="replace"),
-                  "timestamp": int(time.time() * 1000)})
+                        c.incremental_unassign([TopicPartition(a.topic, p)])
+                        c.incremental_assign([tp])
+                    except Exception as e:  # noqa: BLE001 - noted in the history
+                        emit({"name": "seek_failed", "partition": p, "message": str(e)})
+            continue
+        last[m.partition()] = m.offset()
+        emit({"name": "record_data", "topic": m.topic(), "partition": m.partition(),
+              "offset": m.offset(), "key": None, "value": m.value().decode(errors="replace"),
+              "timestamp": int(time.time() * 1000)})
     c.close()
     emit({"name": "shutdown_complete", "timestamp": int(time.time() * 1000)})
     out.close()
