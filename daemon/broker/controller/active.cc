@@ -118,7 +118,7 @@ void ActiveController::Start() {
           for (const auto& k : ctx_.AllPartitions()) {
             if (!ctx_.states.count(k)) missing.push_back(k);
           }
-          WriteStates(OfflinePartitions(), OfflineDecider(),
+          WriteStates(OfflinePartitions(), OfflineDecider(false),
                       Guarded(alive_, [this, done, missing](std::vector<PartitionKey> elected) {
             RemoveDeadFromIsr(Guarded(alive_, [this, done, missing,
                                                elected](std::vector<PartitionKey> shrunk) {
@@ -267,29 +267,45 @@ void ActiveController::OnBrokerIds(std::vector<int32_t> ids, Done done) {
       Log().info("broker {} is gone", id);
       RemoveBroker(id);
     }
-    for (int32_t id : added) {
-      const LiveBroker& b = regs->at(id);
-      Log().info("broker {} is live at {}:{} (epoch {})", id, b.host, b.port, b.epoch);
-      AddBroker(b);
+    auto add = [this, regs, added] {
+      for (int32_t id : added) {
+        const LiveBroker& b = regs->at(id);
+        Log().info("broker {} is live at {}:{} (epoch {})", id, b.host, b.port, b.epoch);
+        AddBroker(b);
+      }
+    };
+    if (!started_) {  // start-up sends everything itself
+      add();
+      return done();
     }
-    if (!started_) return done();  // start-up sends everything itself
-    WriteStates(OfflinePartitions(), OfflineDecider(),
-                Guarded(alive_, [this, done, added](std::vector<PartitionKey> elected) {
-      RemoveDeadFromIsr(Guarded(alive_, [this, done, added,
+    // As Kafka's onBrokerFailure then onBrokerStartup: elections and ISR removal
+    // run without the dead (and re-registered) brokers; then the joining brokers
+    // may lead what stayed offline, with a new leader epoch even when the
+    // leader id is the same (a restarted broker is a new incarnation).
+    WriteStates(OfflinePartitions(), OfflineDecider(false),
+                Guarded(alive_, [this, done, added, add](std::vector<PartitionKey> elected) {
+      RemoveDeadFromIsr(Guarded(alive_, [this, done, added, add,
                                          elected](std::vector<PartitionKey> shrunk) {
-        std::vector<PartitionKey> changed = elected;
-        changed.insert(changed.end(), shrunk.begin(), shrunk.end());
-        std::set<int32_t> added_set(added.begin(), added.end());
-        // Joining brokers first learn the cluster, then their partitions.
-        SendUpdateMetadata(ctx_.AllPartitions(), added_set);
-        for (int32_t id : added) SendLeaderAndIsr(ctx_.PartitionsOnBroker(id), false, id);
-        SendLeaderAndIsr(changed, false);
-        std::set<int32_t> others;
-        for (const auto& [id, b] : ctx_.live) {
-          if (!added_set.count(id)) others.insert(id);
-        }
-        SendUpdateMetadata(ctx_.AllPartitions(), others);
-        done();
+        const auto offline = OfflinePartitions();
+        add();
+        WriteStates(offline, OfflineDecider(true),
+                    Guarded(alive_, [this, done, added, elected,
+                                     shrunk](std::vector<PartitionKey> revived) {
+          std::vector<PartitionKey> changed = elected;
+          changed.insert(changed.end(), shrunk.begin(), shrunk.end());
+          changed.insert(changed.end(), revived.begin(), revived.end());
+          std::set<int32_t> added_set(added.begin(), added.end());
+          // Joining brokers first learn the cluster, then their partitions.
+          SendUpdateMetadata(ctx_.AllPartitions(), added_set);
+          for (int32_t id : added) SendLeaderAndIsr(ctx_.PartitionsOnBroker(id), false, id);
+          SendLeaderAndIsr(changed, false);
+          std::set<int32_t> others;
+          for (const auto& [id, b] : ctx_.live) {
+            if (!added_set.count(id)) others.insert(id);
+          }
+          SendUpdateMetadata(ctx_.AllPartitions(), others);
+          done();
+        }));
       }));
     }));
   });
@@ -536,9 +552,9 @@ std::vector<PartitionKey> ActiveController::OfflinePartitions() const {
   return out;
 }
 
-ActiveController::Decide ActiveController::OfflineDecider() const {
-  return [this](const PartitionKey& k, const LeaderIsr& cur) -> std::optional<LeaderIsr> {
-    if (cur.leader >= 0 && ctx_.IsLive(cur.leader)) return std::nullopt;
+ActiveController::Decide ActiveController::OfflineDecider(bool force) const {
+  return [this, force](const PartitionKey& k, const LeaderIsr& cur) -> std::optional<LeaderIsr> {
+    if (!force && cur.leader >= 0 && ctx_.IsLive(cur.leader)) return std::nullopt;
     auto e = ElectOffline(ctx_, ctx_.Replicas(k), cur.isr, options_.unclean_leader_election_enable);
     if (!e) return std::nullopt;
     if (!Contains(cur.isr, e->leader)) {

@@ -131,7 +131,8 @@ class ActiveController {
   void RemoveDeadFromIsr(std::function<void(std::vector<PartitionKey>)> done);
   // Offline partitions (no live leader) whose leader can now be elected.
   std::vector<PartitionKey> OfflinePartitions() const;
-  Decide OfflineDecider() const;
+  // `force`: elect even if the current leader id is live (it re-registered).
+  Decide OfflineDecider(bool force) const;
 
   void AddBroker(const LiveBroker& b);
   void RemoveBroker(int32_t id);
