@@ -506,5 +506,64 @@ TEST_CASE("compact-only logs are not deleted by time or size retention", "[clean
   CHECK(*log->DeleteOldSegments(kNow) > 0);
 }
 
+TEST_CASE("a full offset map cleans part of the dirty section, the next run the rest",
+          "[cleaner]") {
+  std::string dir = FreshTestDir("cleaner_map_full");
+  auto log = OpenLog(dir, CompactConfig(4096));
+  // 2 rounds of 1500 distinct keys: more keys than the smallest map holds (921).
+  for (int r = 0; r < 2; ++r) {
+    for (int b = 0; b < 150; ++b) {
+      std::vector<KV> kvs;
+      for (int i = 0; i < 10; ++i) {
+        kvs.push_back({"key" + std::to_string(b * 10 + i), "r" + std::to_string(r)});
+      }
+      REQUIRE(log->Append(KeyedBatch(kvs, kNow - 1000), 0).ok());
+    }
+  }
+  log->SetHighWatermark(log->log_end_offset());
+  const auto before = ReadAll(*log);
+  const int64_t active_base = log->active_segment().base_offset();
+  int64_t end = -1;
+  REQUIRE(CleanLogNow(log.get(), -1, kNow, 0, &end).ok());
+  CHECK(end > 0);
+  CHECK(end < active_base);
+  RequireMonotonic(ReadAll(*log));
+  int64_t end2 = -1;
+  REQUIRE(CleanLogNow(log.get(), end, kNow, 0, &end2).ok());
+  CHECK(end2 > end);
+  int64_t e = end2;
+  while (e < active_base) REQUIRE(CleanLogNow(log.get(), e, kNow, 0, &e).ok());
+  REQUIRE(CleanLogNow(log.get(), -1, kNow, 1 << 20, &e).ok());  // one full pass merges all
+  auto after = ReadAll(*log);
+  RequireMonotonic(after);
+  RequireCompacted(before, after, active_base);
+}
+
+TEST_CASE("the cleaner checkpoint follows truncation and partition deletion", "[cleaner]") {
+  std::string dir = FreshTestDir("cleaner_truncate");
+  LogConfig defaults;
+  defaults.clock = [] { return kNow; };
+  defaults.cleaner.backoff_ms = 0;
+  auto m = LogManager::Open({dir}, defaults);
+  REQUIRE(m.ok());
+  LogConfig compact = CompactConfig();
+  compact.cleaner = defaults.cleaner;
+  PartitionLog* log = *(*m)->GetOrCreate(kTp, compact);
+  Fill(log, 20, 4);
+  for (int i = 0; i < 20 && (*m)->cleaner().cleanings_completed() == 0; ++i) {
+    (*m)->RunCleaner(kNow);
+  }
+  const int64_t cp = (*m)->cleaner().Checkpoint(kTp);
+  REQUIRE(cp > 10);
+  REQUIRE(log->TruncateTo(cp - 5).ok());
+  (*m)->RunCleaner(kNow);
+  CHECK((*m)->cleaner().Checkpoint(kTp) <= cp - 5);
+  CHECK((*m)->cleaner().Checkpoint(kTp) == log->log_end_offset());
+  REQUIRE((*m)->Delete(kTp).ok());
+  CHECK((*m)->cleaner().Checkpoint(kTp) == -1);
+  (*m)->RunCleaner(kNow);
+  CHECK(ReadFileOrDie(JoinPath(dir, kCleanerCheckpoint)).find("compacted") == std::string::npos);
+}
+
 }  // namespace
 }  // namespace kafka::log
