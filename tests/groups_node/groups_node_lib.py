@@ -46,15 +46,17 @@ def client_available(client):
 
 
 class Member:
-    """One node group member; its stdout JSON lines are parsed from a log file."""
+    """One node group member; its stdout JSON lines are parsed from a log file.
+    `instance`: group.instance.id (static membership; platformatic only)."""
 
-    def __init__(self, procs, tmp_path, client, name, bootstrap, group, topic=TOPIC):
+    def __init__(self, procs, tmp_path, client, name, bootstrap, group, topic=TOPIC, instance=None):
         self.procs = procs
         self.name = name
         self.log = tmp_path / f"{client}-{name}.out"
         env = dict(os.environ, KAFKA_NODE_MODULES=NODE_MODULES, KAFKAJS_NO_PARTITIONER_WARNING="1")
         self.proc = procs.start(["node", os.path.join(HERE, SCRIPTS[client][0]), bootstrap, group,
-                                 topic, str(SESSION_MS)], log_path=str(self.log), env=env)
+                                 topic, str(SESSION_MS)] + ([instance] if instance else []),
+                                log_path=str(self.log), env=env)
 
     def events(self):
         evs = []

@@ -1,5 +1,5 @@
 // An @platformatic/kafka 1.35.0 consumer-group member for the group tests:
-//   node platformatic_member.mjs <host:port> <group> <topic> <sessionTimeoutMs>
+//   node platformatic_member.mjs <host:port> <group> <topic> <sessionTimeoutMs> [groupInstanceId]
 // Classic group protocol; starts at the committed offsets (earliest where there is
 // none) and commits each record it keeps. Prints the same JSON lines as kafkajs_member.js:
 //   {"ev":"assigned","gen":G,"member":id,"partitions":[...]}  after each SyncGroup
@@ -17,7 +17,7 @@ import path from 'node:path';
 const { Consumer, stringDeserializers } =
     await import(path.join(process.env.KAFKA_NODE_MODULES, '@platformatic/kafka/dist/index.js'));
 
-const [bootstrap, group, topic, sessionMs] = process.argv.slice(2);
+const [bootstrap, group, topic, sessionMs, instanceId] = process.argv.slice(2);
 const out = obj => process.stdout.write(JSON.stringify(obj) + '\n');
 const session = Number(sessionMs);
 
@@ -25,6 +25,7 @@ const consumer = new Consumer({
   groupId: group, clientId: 'groups-platformatic', bootstrapBrokers: bootstrap.split(','),
   deserializers: stringDeserializers, sessionTimeout: session, rebalanceTimeout: session + 4000,
   heartbeatInterval: 500, maxWaitTime: 300, retries: 10, retryDelay: 200,
+  ...(instanceId ? { groupInstanceId: instanceId } : {}),
 });
 consumer.on('consumer:group:join', p => {
   const mine = (p.assignments || []).filter(a => a.topic === topic);

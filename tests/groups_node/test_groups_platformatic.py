@@ -1,10 +1,14 @@
 """@platformatic/kafka 1.35.0 consumers ×2 in one group on a 3-partition topic (two
 brokers): split, consume, commit to the end, SIGKILL handover, resume from
-commits (scenario in groups_node_lib.run_scenario)."""
+commits (scenario in groups_node_lib.run_scenario); static members (KIP-345)."""
+import signal
+
 import pytest
 import testlib
 
-from groups_node_lib import client_available, create_topic, fetch_v12_partition_tags, run_scenario
+from groups_node_lib import (Member, client_available, create_topic, fetch_v12_partition_tags, poll,
+                             produce, run_scenario, split_complete, wait_committed_at_end,
+                             wait_values)
 
 # @platformatic/kafka reads a tagged-field section as "signed varint byte length,
 # skip that many bytes" instead of "count, then (tag, size, data) per field"
@@ -19,8 +23,7 @@ CURRENT_LEADER_REASON = (
     "answer and never consumes a member's second partition")
 
 
-@pytest.mark.timeout(120)
-def test_platformatic_group(cluster, procs, tmp_path):
+def require_platformatic(cluster):
     if not client_available("platformatic"):
         pytest.skip("node or tests/node/node_modules/@platformatic/kafka missing (scripts/deps.sh)")
     create_topic(cluster.bootstrap(), "tag-probe", 1)
@@ -31,5 +34,42 @@ def test_platformatic_group(cluster, procs, tmp_path):
     (tags,) = testlib.wait_for(leader_tags, 10, what="tag-probe leader answers Fetch v12")
     if tags:
         pytest.xfail(CURRENT_LEADER_REASON)
+
+
+@pytest.mark.timeout(120)
+def test_platformatic_group(cluster, procs, tmp_path):
+    require_platformatic(cluster)
     handover = run_scenario(cluster, procs, tmp_path, "platformatic")
     print(f"@platformatic/kafka handover after SIGKILL: {handover:.1f}s")
+
+
+@pytest.mark.timeout(90)
+def test_platformatic_static_member_returns(cluster, procs, tmp_path):
+    """group.instance.id (KIP-345): a static member SIGKILLed and restarted within
+    the session timeout takes its old place (new member id, same generation and
+    assignment) and the other member is not rebalanced."""
+    require_platformatic(cluster)
+    bs, group = cluster.bootstrap(), "platformatic-static"
+    create_topic(bs)
+    a = Member(procs, tmp_path, "platformatic", "a", bs, group, instance="ia")
+    b = Member(procs, tmp_path, "platformatic", "b", bs, group, instance="ib")
+    poll(lambda: split_complete([a, b]), 40, what="two-member split")
+    first = produce(bs, 0, 30)
+    wait_values([a, b], first, 30)
+    wait_committed_at_end(bs, group)
+    joins_of_a = [e for e in a.events() if e["ev"] == "assigned"]
+    (b_join,) = [e for e in b.events() if e["ev"] == "assigned"][-1:]
+
+    b.kill(signal.SIGKILL)
+    b2 = Member(procs, tmp_path, "platformatic", "b2", bs, group, instance="ib")
+    poll(lambda: b2.assignment() is not None, 20, what="restarted static member assigned")
+    (b2_join,) = [e for e in b2.events() if e["ev"] == "assigned"]
+    assert b2_join["partitions"] == b_join["partitions"]
+    assert b2_join["gen"] == b_join["gen"] and b2_join["member"] != b_join["member"]
+
+    # It resumes at b's commits; a keeps its partitions without a rebalance.
+    second = produce(bs, 100, 15)
+    wait_values([a, b2], second, 30)
+    assert sorted(a.values() + b.values() + b2.values()) == sorted(first + second)
+    assert [e for e in a.events() if e["ev"] == "assigned"] == joins_of_a
+    wait_committed_at_end(bs, group)
