@@ -683,16 +683,18 @@ def test_uncommitted_tail_is_truncated_on_rejoin(ensemble, rejoin, new_writes):
         zk.create("/t", b"")
         for k in range(5):
             zk.create(f"/t/kept{k}", b"k")
-        # Killed, not stopped: a stopped follower would still read (and log)
-        # the proposals buffered on its socket when it resumes.
+        # Stopped while the leader proposes (it keeps its quorum links), then
+        # killed: the proposals buffered on their sockets are never read.
         for f in followers:
-            e.kill(f)
+            e.kill(f, signal.SIGSTOP)
         before = srvr_zxid(e.client[leader])
         for k in range(4):
             zk.create_async(f"/t/lost{k}", b"x")
         # Applied and logged by the leader alone, never acknowledged.
         testlib.wait_for(lambda: srvr_zxid(e.client[leader]) >= before + 4, timeout=10,
                          what="the leader to apply the unacknowledged writes")
+        for f in followers:
+            e.kill(f)
         testlib.wait_for(lambda: mode(e.client[leader]) != "leader", timeout=20,
                          what="the lone leader to step down")
     finally:
