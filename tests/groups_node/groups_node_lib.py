@@ -7,7 +7,6 @@ to stdout, which goes to a log file the test polls. Records are produced with
 confluent-kafka to explicit partitions; committed offsets are read back with
 kafka-python's admin client (and our kafka-consumer-groups --describe when built).
 """
-import collections
 import json
 import os
 import shutil
