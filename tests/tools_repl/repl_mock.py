@@ -8,6 +8,7 @@ line with "ok <rc>" (rc 0 = done):
   topic NAME PARTITIONS RF      create a topic
   leader TOPIC PARTITION ID     make broker ID the leader (-1: no leader)
   down ID / up ID               take a broker down / bring it back
+  rtt ID MS                     delay every answer of broker ID by MS
   error KEY CODE [COUNT]        the next COUNT requests with API KEY fail with CODE
 Exits when stdin closes."""
 import ctypes
@@ -27,6 +28,7 @@ L.rd_kafka_mock_topic_create.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, ctyp
 L.rd_kafka_mock_partition_set_leader.argtypes = [vp, ctypes.c_char_p, ctypes.c_int32, ctypes.c_int32]
 L.rd_kafka_mock_broker_set_down.argtypes = [vp, ctypes.c_int32]
 L.rd_kafka_mock_broker_set_up.argtypes = [vp, ctypes.c_int32]
+L.rd_kafka_mock_broker_set_rtt.argtypes = [vp, ctypes.c_int32, ctypes.c_int]
 L.rd_kafka_mock_push_request_errors_array.argtypes = [vp, ctypes.c_int16, ctypes.c_size_t,
                                                      ctypes.POINTER(ctypes.c_int)]
 
@@ -52,6 +54,8 @@ def main():
             rc = L.rd_kafka_mock_broker_set_down(mc, int(w[1]))
         elif w[0] == "up":
             rc = L.rd_kafka_mock_broker_set_up(mc, int(w[1]))
+        elif w[0] == "rtt":
+            rc = L.rd_kafka_mock_broker_set_rtt(mc, int(w[1]), int(w[2]))
         elif w[0] == "error":
             n = int(w[3]) if len(w) > 3 else 1
             arr = (ctypes.c_int * n)(*([int(w[2])] * n))

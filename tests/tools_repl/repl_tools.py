@@ -109,3 +109,30 @@ def consume_all(bootstrap, topic, count, timeout=60):
             assert key not in out, f"offset {key} seen twice"
             out[key] = e["value"]
     return out
+
+
+def read_until(bootstrap, topic, wanted, timeout=60):
+    """Runs the verifiable consumer in assign mode until every (partition,
+    offset) in `wanted` has been read (the log may hold more: sends reported
+    as indeterminate errors can have been written); returns what it read."""
+    import time
+    p = start("consumer", "--bootstrap-server", bootstrap, "--topic", topic, "--verbose")
+    out = {}
+    missing = set(wanted)
+    deadline = time.monotonic() + timeout
+    try:
+        while missing and time.monotonic() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            e = json.loads(line)
+            if e["name"] == "record_data":
+                key = (e["partition"], e["offset"])
+                assert key not in out, f"offset {key} seen twice"
+                out[key] = e["value"]
+                missing.discard(key)
+    finally:
+        p.kill()
+        p.wait(timeout=10)
+    assert not missing, f"{len(missing)} offsets never read, e.g. {sorted(missing)[:5]}"
+    return out

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 import testlib
-from repl_tools import check_producer_report, consume_all, events, finish, run, start
+from repl_tools import check_producer_report, events, finish, read_until, run, start
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -29,7 +29,7 @@ def produce(mock, topic, *extra, timeout=60):
 
 def check_log_matches(mock, topic, acked):
     """Every acknowledged value is in the log at its reported offset."""
-    stored = consume_all(mock.bootstrap, topic, len(acked))
+    stored = read_until(mock.bootstrap, topic, set(acked.values()))
     for v, key in acked.items():
         assert stored.get(key) == v, (v, key, stored.get(key))
 
@@ -111,6 +111,43 @@ def test_downed_leader_then_moved(mock):
     assert len(acked) >= 500, (len(acked), errors[:3])
     for e in errors:
         assert e["exception"].endswith(("NetworkException", "TimeoutException")), e
+    check_log_matches(mock, topic, acked)
+
+
+def test_slow_leader_holds_only_its_partitions(mock, tmp_path):
+    topic = new_topic(mock)
+    for part in range(3):
+        mock.cmd("leader", topic, part, part + 1)
+    cfg = tmp_path / "p.properties"
+    cfg.write_text("request.timeout.ms=1000\n")
+    p = start("producer", "--bootstrap-server", mock.bootstrap, "--topic", topic,
+              "--max-messages", "1500", "--throughput", "300", "--producer.config", str(cfg))
+    lines = []
+    try:
+        testlib.wait_for(lambda: (lines.append(p.stdout.readline()) or
+                                  sum('"producer_send_success"' in x for x in lines) >= 30),
+                         30, interval=0, what="30 acknowledgements")
+        mock.cmd("rtt", 1, 3000)  # partition 0's leader now answers after 3 s
+        t_slow = time.time() * 1000
+        time.sleep(2)
+        t_move = time.time() * 1000
+        mock.cmd("leader", topic, 0, 2)
+        out, err = finish(p, 60)
+    finally:
+        mock.cmd("rtt", 1, 0)
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 0, err
+    evs = events("".join(lines) + out)
+    acked, errors = check_producer_report(evs, expect_sent=1500)
+    # Only partition 0's requests to the slow broker time out (indeterminate)...
+    for e in errors:
+        assert e["exception"].endswith("TimeoutException"), e
+    assert errors, "nothing timed out on the slow broker"
+    # ...while partitions 1 and 2 kept being acknowledged meanwhile.
+    during = [e for e in evs if e["name"] == "producer_send_success" and
+              t_slow + 200 < e["timestamp"] < t_move]
+    assert sum(e["partition"] != 0 for e in during) >= 200, len(during)
     check_log_matches(mock, topic, acked)
 
 

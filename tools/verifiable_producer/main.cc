@@ -7,7 +7,10 @@
 // Built for the replication tests, so every message is reported exactly once
 // and only when its fate is known or can no longer be known:
 // * One request per partition in flight (max.in.flight 1): order within a
-//   partition is the order of the values.
+//   partition is the order of the values. Requests to different leaders go
+//   out in parallel (a thread per request, one connection per broker, one
+//   request per broker at a time), so a slow or stopped leader holds up only
+//   its own partitions.
 // * Errors the broker raises before appending (NOT_LEADER_OR_FOLLOWER,
 //   LEADER_NOT_AVAILABLE, UNKNOWN_TOPIC_OR_PARTITION, NOT_ENOUGH_REPLICAS) and
 //   connections that fail before the request is written are retried after a
@@ -19,16 +22,20 @@
 //   REQUEST_TIMED_OUT) are reported as producer_send_error: indeterminate,
 //   never resent, so a value is never written twice by us.
 // SIGTERM/SIGINT stop producing, send what is queued (a second signal gives
-// up at once: queued messages are reported as errors), then print
-// shutdown_complete and tool_data.
+// up at once: queued and in-flight messages are reported as errors), then
+// print shutdown_complete and tool_data.
 #include <signal.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstdio>
 #include <deque>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -102,6 +109,12 @@ class Producer {
   Producer(kafka::client::Client& client, Settings s)
       : client_(client), s_(std::move(s)), partitioner_(std::random_device{}()) {}
 
+  ~Producer() {
+    for (auto& f : flights_) {
+      if (f->thread.joinable()) f->thread.join();
+    }
+  }
+
   int Run() {
     PrintEvent(Event("startup_complete"));
     start_ms_ = kafka::tools::WallClockMs();
@@ -111,31 +124,49 @@ class Producer {
     while (true) {
       const bool stopping = g_signals.load() > 0;
       if (!stopping) {
-        const int64_t elapsed =
-            std::chrono::duration_cast<Ms>(Clock::now() - start).count();
+        const int64_t elapsed = std::chrono::duration_cast<Ms>(Clock::now() - start).count();
         const int64_t allowed = kafka::tools::ThrottleAllowance(s_.throughput, elapsed);
-        while (next < max && next < allowed && queued_ < kMaxQueued) {
-          Enqueue(next++);
-        }
+        while (next < max && next < allowed && queued_ < kMaxQueued) Enqueue(next++);
       }
-      if (g_signals.load() > 1) {
-        FailAll("Producer is closed forcefully.");
-        break;
-      }
-      if (queued_ == 0) {
-        if (stopping || next >= max) break;
-        // Nothing to send: wait for the throttler (or the backlog cap).
-        std::this_thread::sleep_for(Ms(s_.throughput > 0 ? std::max<int64_t>(1, 1000 / s_.throughput) : 1));
-        continue;
-      }
-      if (s_.linger_ms > 0 && !stopping && next < max && queued_ < kMaxQueued &&
-          Clock::now() - oldest_ < Ms(s_.linger_ms)) {
-        std::this_thread::sleep_for(Ms(1));
-        continue;
-      }
-      SendRound();
+      if (g_signals.load() > 1) ForceStop();
+      Reap();
+      if (queued_ == 0 && flights_.empty() && (stopping || next >= max)) break;
+      Launch(stopping || next >= max);
       std::fflush(stdout);
+      // Sleep until a flight lands or the throttler lets the next message go.
+      Ms wait(5);
+      if (!stopping && next < max && s_.throughput > 0 && queued_ < kMaxQueued) {
+        wait = std::min(wait, Ms(std::max<int64_t>(1, 1000 / s_.throughput)));
+      } else if (!stopping && next < max && s_.throughput <= 0 && queued_ < kMaxQueued) {
+        wait = Ms(0);
+      }
+      if (wait.count() > 0) {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait_for(lock, wait, [this] { return landed_ > 0; });
+      }
     }
+    Finish();
+    return 0;
+  }
+
+ private:
+  static constexpr size_t kMaxQueued = 10000;
+
+  // One produce request to one leader, on its own thread: a slow or stopped
+  // leader holds up only its own partitions. At most one flight per broker
+  // (its connection is used by one thread at a time) and per partition.
+  struct Flight {
+    int32_t leader = -1;
+    pr::ProduceRequest req;
+    std::map<int32_t, size_t> counts;  // partition -> messages at its queue front
+    bool not_sent = false;             // the connection could not be opened
+    util::Status status;               // connect / send / receive failure
+    std::optional<pr::ProduceResponse> resp;
+    bool done = false;                 // guarded by mu_
+    std::thread thread;
+  };
+
+  void Finish() {
     PrintEvent(Event("shutdown_complete"));
     const int64_t stop_ms = kafka::tools::WallClockMs();
     Json j = Event("tool_data");
@@ -145,11 +176,17 @@ class Producer {
     const int64_t span = std::max<int64_t>(1, stop_ms - start_ms_);
     j["avg_throughput"] = 1000.0 * static_cast<double>(acked_) / static_cast<double>(span);
     PrintEvent(j);
-    return 0;
   }
 
- private:
-  static constexpr size_t kMaxQueued = 10000;
+  // Second signal: every message not yet acknowledged (in flight included:
+  // its fate is unknown) is reported, then the process ends without waiting
+  // for the flights.
+  [[noreturn]] void ForceStop() {
+    FailAll("Producer is closed forcefully.");
+    Finish();
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
 
   std::optional<std::string> NextKey() {
     if (!s_.repeating_keys) return std::nullopt;
@@ -178,8 +215,14 @@ class Producer {
                       std::to_string(client_.options().retry_timeout.count()) + " ms.");
       return;
     }
-    const int32_t p = partitioner_.Partition(m.key, partitions_);
-    if (queued_ == 0) oldest_ = m.created;
+    int32_t p = partitioner_.Partition(m.key, partitions_);
+    // A keyless message does not queue behind a batch in flight when another
+    // partition is idle (the Java producer's sticky partitioner moves on when
+    // it must open a new batch).
+    for (int32_t i = 0; !m.key && i < partitions_ && busy_.count(p); ++i) {
+      partitioner_.OnBatchSent(p);
+      p = partitioner_.Partition(m.key, partitions_);
+    }
     queues_[p].push_back(std::move(m));
     ++queued_;
   }
@@ -208,16 +251,15 @@ class Producer {
     const Ms timeout = std::min(s_.request_timeout, Ms(5000));
     for (int32_t id : order) {
       auto conn = client_.Broker(id);
-      util::Result<pr::MetadataResponse> r = conn.ok()
-          ? (*conn)->Call<pr::MetadataResponse>(MetadataFor(s_.topic), timeout)
-          : util::Result<pr::MetadataResponse>(conn.status());
+      util::Result<pr::MetadataResponse> r =
+          conn.ok() ? (*conn)->Call<pr::MetadataResponse>(MetadataFor(s_.topic), timeout)
+                    : util::Result<pr::MetadataResponse>(conn.status());
       if (r.ok()) {
         md_ = std::move(*r);
         good_broker_ = id;
         return;
       }
-      suspect_until_[id] = Clock::now() + Ms(10000);
-      if (id == good_broker_) good_broker_ = -1;
+      Suspect(id);
     }
     // Nobody we know answered: the client's own path (bootstrap servers).
     if (client_.Metadata(std::vector<std::string>{s_.topic}).ok()) md_ = client_.cached();
@@ -231,6 +273,11 @@ class Producer {
     req.topics->push_back(t);
     req.allow_auto_topic_creation = false;
     return req;
+  }
+
+  void Suspect(int32_t id) {
+    suspect_until_[id] = Clock::now() + Ms(10000);
+    if (good_broker_ == id) good_broker_ = -1;
   }
 
   int32_t LeaderOf(int32_t partition) const {
@@ -274,14 +321,25 @@ class Producer {
     }
   }
 
+  void Succeed(int32_t partition, size_t n, int64_t base_offset) {
+    auto& q = queues_[partition];
+    for (size_t i = 0; i < n && !q.empty(); ++i) {
+      ReportSuccess(q.front(), partition, base_offset < 0 ? -1 : base_offset + static_cast<int64_t>(i));
+      q.pop_front();
+      --queued_;
+    }
+  }
+
   void FailAll(const std::string& message) {
     for (auto& [p, q] : queues_) Fail(p, q.size(), kafka::tools::kKafkaExceptionClass, message);
   }
 
-  // Messages that waited longer than delivery.timeout.ms are given up.
+  // Messages that waited longer than delivery.timeout.ms (and are not in
+  // flight) are given up.
   void Expire() {
     const auto now = Clock::now();
     for (auto& [p, q] : queues_) {
+      if (busy_.count(p)) continue;
       size_t n = 0;
       while (n < q.size() && now - q[n].created > s_.delivery_timeout) ++n;
       if (n > 0) {
@@ -293,7 +351,7 @@ class Producer {
     }
   }
 
-  // The head of each partition's queue, up to batch.size bytes (at least one).
+  // The head of a partition's queue, up to batch.size bytes (at least one).
   size_t TakeBatch(int32_t partition, std::string* batch) {
     const auto& q = queues_[partition];
     std::vector<pr::Record> records;
@@ -321,7 +379,48 @@ class Producer {
     return records.size();
   }
 
-  void SendRound() {
+  kafka::client::Connection* ConnectionTo(int32_t id) {
+    const pr::MetadataResponse::MetadataResponseBroker* b = nullptr;
+    for (const auto& x : md_.brokers) {
+      if (x.node_id == id) b = &x;
+    }
+    if (!b) return nullptr;
+    kafka::client::BrokerAddress addr{b->host, static_cast<uint16_t>(b->port)};
+    auto& c = conns_[id];
+    if (!c || c->address().ToString() != addr.ToString()) {
+      c = std::make_unique<kafka::client::Connection>(addr, client_.options().client_id);
+    }
+    return c.get();
+  }
+
+  // Runs on the flight's thread; touches only the flight and its connection.
+  void Fly(Flight* f, kafka::client::Connection* c) {
+    if (!c) {
+      f->not_sent = true;
+      f->status = util::Status::NotFound("broker " + std::to_string(f->leader) + " not in metadata");
+    } else if (!c->is_open() && !(f->status = c->Open(client_.options().bootstrap_timeout)).ok()) {
+      f->not_sent = true;
+    } else if (s_.acks == 0) {
+      f->status = c->SendOnly(f->req, s_.request_timeout);
+    } else {
+      auto r = c->Call<pr::ProduceResponse>(f->req, s_.request_timeout + Ms(1000));
+      if (r.ok()) {
+        f->resp = std::move(*r);
+      } else {
+        f->status = r.status();
+      }
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    f->done = true;
+    ++landed_;
+    cv_.notify_one();
+  }
+
+  // Starts a flight to every leader that has none, carrying the queue heads
+  // of its idle partitions (after the retry backoff and linger.ms).
+  void Launch(bool draining) {
+    const auto now = Clock::now();
+    if (now < retry_at_) return;
     if (refresh_) {
       RefreshMetadata();
       refresh_ = false;
@@ -329,121 +428,132 @@ class Producer {
     Expire();
     std::map<int32_t, std::vector<int32_t>> by_leader;
     for (const auto& [p, q] : queues_) {
-      if (q.empty()) continue;
+      if (q.empty() || busy_.count(p)) continue;
+      if (s_.linger_ms > 0 && !draining && now - q.front().created < Ms(s_.linger_ms) &&
+          q.size() * 16 < s_.batch_size) {
+        continue;
+      }
       const int32_t leader = LeaderOf(p);
       if (leader < 0) {
         refresh_ = true;
+        retry_at_ = now + s_.retry_backoff;
         continue;
       }
-      by_leader[leader].push_back(p);
+      if (!busy_leaders_.count(leader)) by_leader[leader].push_back(p);
     }
-    bool retry = refresh_;
     for (const auto& [leader, parts] : by_leader) {
-      if (g_signals.load() > 1) return;
-      pr::ProduceRequest req;
-      req.acks = s_.acks;
-      req.timeout_ms = static_cast<int32_t>(s_.request_timeout.count());
+      auto f = std::make_unique<Flight>();
+      f->leader = leader;
+      f->req.acks = s_.acks;
+      f->req.timeout_ms = static_cast<int32_t>(s_.request_timeout.count());
       pr::ProduceRequest::TopicProduceData td;
       td.name = s_.topic;
-      std::map<int32_t, size_t> counts;
       for (int32_t p : parts) {
         std::string batch;
         const size_t n = TakeBatch(p, &batch);
         if (n == 0) continue;
-        counts[p] = n;
+        f->counts[p] = n;
         td.partition_data.push_back({p, std::move(batch), {}});
       }
-      if (counts.empty()) continue;
-      req.topic_data.push_back(std::move(td));
-      auto conn = client_.Broker(leader);
-      if (!conn.ok()) {
-        // Nothing was written: the messages stay queued for the next leader.
-        util::logging::Get("verifiable-producer")->debug("{}", conn.status().message());
-        suspect_until_[leader] = Clock::now() + Ms(10000);
-        if (good_broker_ == leader) good_broker_ = -1;
-        refresh_ = retry = true;
-        if (!s_.retries) {
-          for (const auto& [p, n] : counts) {
-            Fail(p, n, kafka::tools::kNetworkExceptionClass, conn.status().message());
-          }
-        }
-        continue;
+      if (f->counts.empty()) continue;
+      f->req.topic_data.push_back(std::move(td));
+      for (const auto& [p, n] : f->counts) {
+        busy_.insert(p);
+        partitioner_.OnBatchSent(p);  // keyless messages move on to the next partition
       }
-      if (s_.acks == 0) {
-        auto st = (*conn)->SendOnly(req, s_.request_timeout);
-        for (const auto& [p, n] : counts) {
-          if (!st.ok()) {
-            Fail(p, n, kafka::tools::kNetworkExceptionClass, st.message());
-            continue;
-          }
-          for (size_t i = 0; i < n; ++i) {
-            ReportSuccess(queues_[p].front(), p, -1);
-            queues_[p].pop_front();
-            --queued_;
-          }
-          partitioner_.OnBatchSent(p);
+      busy_leaders_.insert(leader);
+      kafka::client::Connection* c = ConnectionTo(leader);
+      Flight* raw = f.get();
+      f->thread = std::thread([this, raw, c] { Fly(raw, c); });
+      flights_.push_back(std::move(f));
+    }
+  }
+
+  // Handles every flight that has landed.
+  void Reap() {
+    for (auto it = flights_.begin(); it != flights_.end();) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (!(*it)->done) {
+          ++it;
+          continue;
         }
-        continue;
+        --landed_;
       }
-      auto resp = (*conn)->Call<pr::ProduceResponse>(req, s_.request_timeout + Ms(1000));
-      if (!resp.ok()) {
-        // Written, fate unknown: indeterminate, never resent.
-        const bool timeout = resp.status().code() == util::Status::Code::kTimeout;
-        const std::string why =
-            timeout ? "Expiring record(s) for " + s_.topic + ": no answer from broker " +
-                          std::to_string(leader) + " within " +
-                          std::to_string(s_.request_timeout.count()) + " ms"
-                    : "The server disconnected before a response was received. (" +
-                          resp.status().message() + ")";
-        for (const auto& [p, n] : counts) {
-          Fail(p, n,
-               timeout ? kafka::tools::kTimeoutExceptionClass : kafka::tools::kNetworkExceptionClass,
-               why);
+      Flight& f = **it;
+      f.thread.join();
+      Land(f);
+      for (const auto& [p, n] : f.counts) busy_.erase(p);
+      busy_leaders_.erase(f.leader);
+      it = flights_.erase(it);
+    }
+  }
+
+  void Land(Flight& f) {
+    if (f.not_sent) {
+      // Nothing was written: the messages stay queued for the next leader.
+      util::logging::Get("verifiable-producer")->debug("{}", f.status.message());
+      Suspect(f.leader);
+      refresh_ = true;
+      retry_at_ = Clock::now() + s_.retry_backoff;
+      if (!s_.retries) {
+        for (const auto& [p, n] : f.counts) Fail(p, n, kafka::tools::kNetworkExceptionClass, f.status.message());
+      }
+      return;
+    }
+    if (s_.acks == 0) {
+      for (const auto& [p, n] : f.counts) {
+        if (f.status.ok()) {
+          Succeed(p, n, -1);
+        } else {
+          Fail(p, n, kafka::tools::kNetworkExceptionClass, f.status.message());
         }
+      }
+      if (!f.status.ok()) {
+        Suspect(f.leader);
         refresh_ = true;
-        suspect_until_[leader] = Clock::now() + Ms(10000);
-        if (good_broker_ == leader) good_broker_ = -1;
-        continue;
       }
-      std::set<int32_t> answered;
-      for (const auto& tr : resp->responses) {
-        if (tr.name != s_.topic) continue;
-        for (const auto& pp : tr.partition_responses) {
-          auto it = counts.find(pp.index);
-          if (it == counts.end() || !answered.insert(pp.index).second) continue;
-          const size_t n = it->second;
-          if (pp.error_code == 0) {
-            for (size_t i = 0; i < n; ++i) {
-              ReportSuccess(queues_[pp.index].front(), pp.index,
-                            pp.base_offset + static_cast<int64_t>(i));
-              queues_[pp.index].pop_front();
-              --queued_;
-            }
-            partitioner_.OnBatchSent(pp.index);
-          } else if (SafeToRetry(pp.error_code) && s_.retries) {
-            refresh_ = retry = true;
-          } else {
-            if (SafeToRetry(pp.error_code)) refresh_ = true;
-            Fail(pp.index, n, kafka::tools::JavaExceptionClass(pp.error_code),
-                 kafka::client::DescribeError(pp.error_code));
-          }
-        }
+      return;
+    }
+    if (!f.resp) {
+      // Written, fate unknown: indeterminate, never resent.
+      const bool timeout = f.status.code() == util::Status::Code::kTimeout;
+      const std::string why =
+          timeout ? "Expiring record(s) for " + s_.topic + ": no answer from broker " +
+                        std::to_string(f.leader) + " within " +
+                        std::to_string(s_.request_timeout.count()) + " ms"
+                  : "The server disconnected before a response was received. (" +
+                        f.status.message() + ")";
+      for (const auto& [p, n] : f.counts) {
+        Fail(p, n, timeout ? kafka::tools::kTimeoutExceptionClass : kafka::tools::kNetworkExceptionClass,
+             why);
       }
-      for (const auto& [p, n] : counts) {
-        if (!answered.count(p)) {
-          Fail(p, n, kafka::tools::kKafkaExceptionClass,
-               "no answer for partition " + std::to_string(p) + " in the produce response");
+      refresh_ = true;
+      Suspect(f.leader);
+      return;
+    }
+    std::set<int32_t> answered;
+    for (const auto& tr : f.resp->responses) {
+      if (tr.name != s_.topic) continue;
+      for (const auto& pp : tr.partition_responses) {
+        auto it = f.counts.find(pp.index);
+        if (it == f.counts.end() || !answered.insert(pp.index).second) continue;
+        if (pp.error_code == 0) {
+          Succeed(pp.index, it->second, pp.base_offset);
+        } else if (SafeToRetry(pp.error_code) && s_.retries) {
+          refresh_ = true;
+          retry_at_ = Clock::now() + s_.retry_backoff;
+        } else {
+          if (SafeToRetry(pp.error_code)) refresh_ = true;
+          Fail(pp.index, it->second, kafka::tools::JavaExceptionClass(pp.error_code),
+               kafka::client::DescribeError(pp.error_code));
         }
       }
     }
-    if (retry && queued_ > 0) {
-      const auto until = Clock::now() + s_.retry_backoff;
-      while (Clock::now() < until && g_signals.load() < 2) std::this_thread::sleep_for(Ms(5));
-    }
-    if (queued_ > 0) {
-      oldest_ = Clock::now();
-      for (const auto& [p, q] : queues_) {
-        if (!q.empty()) oldest_ = std::min(oldest_, q.front().created);
+    for (const auto& [p, n] : f.counts) {
+      if (!answered.count(p)) {
+        Fail(p, n, kafka::tools::kKafkaExceptionClass,
+             "no answer for partition " + std::to_string(p) + " in the produce response");
       }
     }
   }
@@ -454,11 +564,19 @@ class Producer {
   int32_t partitions_ = 0;
   std::map<int32_t, std::deque<Message>> queues_;
   size_t queued_ = 0;
-  Clock::time_point oldest_;
   bool refresh_ = false;
+  Clock::time_point retry_at_{};
   pr::MetadataResponse md_;  // our view of leaders (see RefreshMetadata)
   int32_t good_broker_ = -1;
   std::map<int32_t, Clock::time_point> suspect_until_;
+  // Produce connections, one per broker, apart from the client's (metadata).
+  std::map<int32_t, std::unique_ptr<kafka::client::Connection>> conns_;
+  std::vector<std::unique_ptr<Flight>> flights_;
+  std::set<int32_t> busy_;          // partitions with a batch in flight
+  std::set<int32_t> busy_leaders_;  // brokers with a flight
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int landed_ = 0;  // flights done but not reaped; guarded by mu_
   int key_counter_ = 0;
   int64_t sent_ = 0;
   int64_t acked_ = 0;
