@@ -166,3 +166,22 @@ def test_describe_filters_single_replica(broker):
     assert r.returncode == 0
     assert r.stdout.splitlines() == [
         f"\tTopic: {topic}\tPartition: {p}\tLeader: 0\tReplicas: 0\tIsr: 0" for p in range(2)]
+
+
+def test_consumer_group_against_our_broker(broker):
+    topic = create_topic(broker, 3)
+    r = run("producer", "--bootstrap-server", broker.bootstrap(), "--topic", topic,
+            "--max-messages", "120")
+    acked, _ = check_producer_report(events(r.stdout), expect_sent=120)
+    group = "g-" + uuid.uuid4().hex[:8]
+    r = run("consumer", "--bootstrap-server", broker.bootstrap(), "--topic", topic, "--group-id",
+            group, "--max-messages", "120", "--session-timeout", "10000", "--verbose")
+    if "JoinGroup" in r.stderr or "coordinator" in r.stderr.lower():
+        pytest.skip("this kafka-server has no group coordinator: " + r.stderr[-300:])
+    assert r.returncode == 0, r.stderr
+    evs = events(r.stdout)
+    assert evs[1]["name"] == "partitions_assigned" and len(evs[1]["partitions"]) == 3
+    seen = {(e["partition"], e["offset"]): e["value"] for e in evs if e["name"] == "record_data"}
+    assert {v: k for k, v in seen.items()} == acked
+    commits = [e for e in evs if e["name"] == "offsets_committed"]
+    assert commits and all(c["success"] for c in commits)
