@@ -390,5 +390,5 @@ class ChaosCluster:
 
     def log_lines(self, broker_id, *needles, limit=20):
         lines = [ln for ln in self.log(broker_id).splitlines()
-                 if any(n in ln for n in needles)]
+                 if not ln.startswith("---- start") and any(n in ln for n in needles)]
         return lines[-limit:]

@@ -166,8 +166,14 @@ class Run:
         self.faults.append(f)
         return f
 
-    def healed(self, f):
+    def healed(self, f, wait_isr=True):
+        """The fault is over: notes the time and (by default) waits for every partition
+        to have a leader and a full ISR again, recording how long that took (§7.4
+        budget: 30 s)."""
         f["heal_t"] = time.time()
+        if wait_isr:
+            f["full_isr_after_heal_s"] = self.cluster.wait_full_isr(self.topic, self.partitions,
+                                                                    timeout=30)
 
     # -- the end -----------------------------------------------------------------------
     def finish(self, heal_timeout=30, drain_deadline=60, check_dumps=True, quiet=False):
@@ -278,19 +284,15 @@ class Run:
             "examples": res.get("examples", {}),
         }
         self.summary = summary
-        path = self.tmp / f"summary-{self.scenario}.json"
-        path.write_text(json.dumps(summary, indent=1, default=str))
-        if SUMMARY_DIR:
-            os.makedirs(SUMMARY_DIR, exist_ok=True)
-            with open(os.path.join(SUMMARY_DIR, f"{self.scenario}.json"), "w") as f:
-                json.dump(summary, f, indent=1, default=str)
+        path = self.save_summary()
         if quiet:
             return summary
         inv = summary["invariants"]
         bad = {k: v for k, v in inv.items() if k.startswith("I") and v}
         print(f"\nCHAOS {self.scenario}: sends {summary['sends']} invariants "
               f"{'clean' if not bad else bad} gaps {[f['produce_gap_s'] for f in faults]} "
-              f"full-ISR {self.numbers.get('time_to_full_isr_s')}s drain "
+              f"silence {[f['max_ack_silence_s'] for f in faults]} heal->full-ISR "
+              f"{[f.get('full_isr_after_heal_s') for f in faults]} drain "
               f"{self.numbers.get('drain_s')}s acks/s {summary['acks_per_s']} "
               f"latency {summary['ack_latency_ms']}"
               f"{' DRAIN: ' + self.numbers['drain_error'] if self.numbers.get('drain_error') else ''}"
@@ -298,6 +300,26 @@ class Run:
               f"{' STEP FAILED: ' + self.numbers['scenario_error'] if self.numbers.get('scenario_error') else ''}"
               f" summary {path}")
         return summary
+
+    def save_summary(self):
+        path = self.tmp / f"summary-{self.scenario}.json"
+        path.write_text(json.dumps(self.summary, indent=1, default=str))
+        if SUMMARY_DIR:
+            os.makedirs(SUMMARY_DIR, exist_ok=True)
+            with open(os.path.join(SUMMARY_DIR, f"{self.scenario}.json"), "w") as f:
+                json.dump(self.summary, f, indent=1, default=str)
+        return path
+
+    def assert_gaps_within(self, budget_s, margin=1.5):
+        """I10 liveness: every fault's produce gap within the §7.4 budget. The budget is
+        recorded; the assertion allows `margin` x the budget so a loaded CI machine does
+        not fail the suite on a number that is reported anyway."""
+        gaps = [f["produce_gap_s"] for f in self.summary["faults"]]
+        self.summary["gap_budget_s"] = budget_s
+        self.summary["gaps_within_budget"] = all(g is not None and g <= budget_s for g in gaps)
+        self.save_summary()
+        assert all(g is not None for g in gaps), f"producing never resumed after a fault: {gaps}"
+        assert max(gaps) <= budget_s * margin, f"produce gaps {gaps} over {budget_s}s x {margin}"
 
     def assert_safe(self, res, allow=()):
         """The safety invariants are all zero (I6 duplicates are allowed)."""
