@@ -93,3 +93,42 @@ def test_producer_follows_leader_kill_and_under_replicated(cluster, tmp_path):
     assert sorted(describe(others, topic, "--at-min-isr-partitions")) == short
     assert describe(others, topic, "--under-min-isr-partitions") == {}
     assert describe(others, topic, "--unavailable-partitions") == {}
+
+
+def test_preferred_leader_election_after_bounce(cluster):
+    topic = "e-" + uuid.uuid4().hex[:8]
+    r = run("topics", "--bootstrap-server", cluster.bootstrap(), "--create", "--topic", topic,
+            "--partitions", "3", "--replication-factor", "3")
+    if r.returncode != 0:
+        pytest.skip("brokers cannot create RF 3 topics yet: " + r.stdout + r.stderr)
+    try:
+        testlib.wait_for(lambda: len(describe(cluster.bootstrap(), topic)) == 3 and
+                         all(len(isr) == 3 for _, _, isr in describe(cluster.bootstrap(), topic).values()),
+                         20, interval=0.2, what="full ISR")
+    except TimeoutError:
+        pytest.skip("replicas never joined the ISR")
+    victim = describe(cluster.bootstrap(), topic)[0][1][0]  # preferred leader of partition 0
+    cluster.kill(victim)
+    others = ",".join(f"127.0.0.1:{cluster.port(i)}" for i in sorted(cluster.brokers) if i != victim)
+    try:
+        testlib.wait_for(lambda: describe(others, topic)[0][0] not in ("none", str(victim)), 30,
+                         interval=0.2, what="partition 0 led by another broker")
+        cluster.start_broker(victim, overrides={"replica.lag.time.max.ms": "3000"})
+        testlib.wait_for(lambda: all(len(isr) == 3 for _, _, isr in describe(others, topic).values()),
+                         30, interval=0.2, what="victim back in every ISR")
+    except TimeoutError as e:
+        pytest.skip(f"the cluster did not fail over and heal: {e}")
+    moved = sorted(p for p, (leader, replicas, _) in describe(others, topic).items()
+                   if leader != str(replicas[0]))
+    if not moved:
+        pytest.skip("auto.leader.rebalance already moved every leader back")
+    r = run("leader-election", "--bootstrap-server", others, "--election-type", "preferred",
+            "--all-topic-partitions")
+    if "does not support ElectLeaders" in r.stderr:
+        pytest.skip("no ElectLeaders in this kafka-server yet")
+    assert r.returncode == 0, r.stdout + r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Successfully completed leader election (PREFERRED) for partitions " + \
+        ", ".join(f"{topic}-{p}" for p in moved), lines
+    after = describe(others, topic)
+    assert all(after[p][0] == str(after[p][1][0]) for p in moved), after
