@@ -148,7 +148,15 @@ util::Status LogManager::LoadDir(size_t index) {
     hints.recovery_point = get(recovery, 0);
     hints.high_watermark = get(hw, 0);
     hints.log_start_offset = get(start, 0);
-    auto log = PartitionLog::Open(path, *tp, default_config_, hints);
+    // Until the owner applies the topic's config, a log runs with the defaults. The
+    // internal topics are always compacted (Kafka forces it), so they never start
+    // out under time/size retention, which would delete committed offsets.
+    LogConfig config = default_config_;
+    if (tp->topic == "__consumer_offsets" || tp->topic == "__transaction_state") {
+      config.cleanup_compact = true;
+      config.cleanup_delete = false;
+    }
+    auto log = PartitionLog::Open(path, *tp, config, hints);
     if (!log.ok()) return log.status();
     logs_[*tp] = Entry{std::move(*log), index};
     ++loaded;

@@ -183,5 +183,20 @@ TEST_CASE("a damaged offset checkpoint only costs a full recovery", "[log]") {
   CHECK(m->Get({"t", 0})->high_watermark() == 0);
 }
 
+TEST_CASE("internal topics load compacted, never under time retention", "[log]") {
+  std::string dir = FreshTestDir("lm_internal");
+  {
+    auto m = OpenOrDie({dir});
+    REQUIRE(m->GetOrCreate({"__consumer_offsets", 3}).ok());
+    REQUIRE(m->GetOrCreate({"orders", 0}).ok());
+    REQUIRE(m->Shutdown().ok());
+  }
+  auto m = OpenOrDie({dir});
+  CHECK(m->Get({"__consumer_offsets", 3})->config().cleanup_compact);
+  CHECK_FALSE(m->Get({"__consumer_offsets", 3})->config().cleanup_delete);
+  CHECK_FALSE(m->Get({"orders", 0})->config().cleanup_compact);
+  CHECK(m->Get({"orders", 0})->config().cleanup_delete);
+}
+
 }  // namespace
 }  // namespace kafka::log
