@@ -402,6 +402,17 @@ void ActiveController::OnTopics(std::vector<std::string> topics, Done done) {
 void ActiveController::OnTopicAssignment(std::string topic, std::optional<zkdata::TopicZNode> znode,
                                          Done done) {
   if (!znode || !ctx_.topic_ids.count(topic)) return done();
+  const std::string id = znode->topic_id.value_or("");
+  if (!id.empty() && !ctx_.topic_ids[topic].empty() && ctx_.topic_ids[topic] != id) {
+    // Deleted and created again between two reads: start over with the new topic.
+    Log().info("[{}] topic was re-created (id {})", topic, id);
+    ctx_.RemoveTopic(topic);
+    LoadTopics({topic}, Guarded(alive_, [this, topic, done](util::Status s) {
+      if (!s.ok()) Log().warn("[{}] reloading: {}", topic, s.ToString());
+      InitPartitions(ctx_.PartitionsOfTopic(topic), done);
+    }));
+    return;
+  }
   std::vector<PartitionKey> added;
   for (const auto& [p, ra] : znode->partitions) {
     PartitionKey k{topic, p};
