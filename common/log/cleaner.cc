@@ -19,6 +19,8 @@ spdlog::logger& CleanerLog() {
 
 // Output is appended to the cleaned segment in writes of about this size.
 constexpr size_t kWriteChunk = 1 << 20;
+// ...and fsynced every this many bytes, so the fsync before the swap stays short.
+constexpr uint64_t kSyncEvery = 8 << 20;
 constexpr uint64_t kMaxStoredBatch = uint64_t{INT32_MAX} + kBatchLogOverhead;
 
 }  // namespace
@@ -187,6 +189,11 @@ util::Status CleanJob::FlushPending() {
   if (pending_.empty()) return util::Status::OK();
   UTIL_RETURN_IF_ERROR(out_->Append(pending_, pending_headers_, now_ms_));
   stats_.bytes_written += pending_.size();
+  unsynced_ += pending_.size();
+  if (unsynced_ >= kSyncEvery) {
+    UTIL_RETURN_IF_ERROR(out_->Flush());
+    unsynced_ = 0;
+  }
   pending_.clear();
   pending_headers_.clear();
   return util::Status::OK();

@@ -115,6 +115,7 @@ class CleanJob {
   std::unique_ptr<LogSegment> out_;  // the current group's ".cleaned" segment
   bool group_changed_ = false;
   std::string pending_;  // batches not yet appended to out_
+  uint64_t unsynced_ = 0;  // bytes appended to out_ since its last fsync
   std::vector<BatchHeader> pending_headers_;
   int64_t min_horizon_ = -1;
   CleanStats stats_;
