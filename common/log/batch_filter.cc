@@ -46,6 +46,7 @@ util::Result<FilteredBatch> FilterBatch(std::string_view batch, const FilterCont
   std::vector<protocol::Record*> kept;
   bool tombstone_kept = false;
   for (protocol::Record& r : decoded->records) {
+    out.decoded_bytes += (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
     const int64_t offset = h->base_offset + r.offset_delta;
     bool keep = r.key.has_value();  // keyless records have no place in a compacted log
     if (keep && ctx.map != nullptr && ctx.map->Get(*r.key) > offset) keep = false;

@@ -41,6 +41,7 @@ struct FilteredBatch {
   int32_t kept = 0;       // records kept
   int32_t removed = 0;    // records dropped (superseded, expired tombstones, no key)
   int64_t delete_horizon_ms = -1;  // horizon of the kept batch when it holds tombstones
+  uint64_t decoded_bytes = 0;      // keys and values seen (work done, for the cleaner's budget)
 };
 
 // `batch` is one whole, validated v2 batch. Corruption when its records do not

@@ -148,10 +148,14 @@ util::Result<bool> CleanJob::StepMap(uint64_t budget, uint64_t* used) {
                                               " batch at offset " +
                                               std::to_string(h.base_offset));
         }
+        uint64_t decoded_bytes = 0;
         for (const protocol::Record& r : decoded->records) {
           const int64_t offset = h.base_offset + r.offset_delta;
           if (r.key && offset >= info_.first_dirty) map_.Put(*r.key, offset);
+          decoded_bytes += (r.key ? r.key->size() : 0) + (r.value ? r.value->size() : 0);
         }
+        // Compressed batches cost what they expand to.
+        if (decoded_bytes > h.TotalSize()) *used += decoded_bytes - h.TotalSize();
       }
       position_ = scanner.position();
     }
@@ -253,6 +257,9 @@ util::Result<bool> CleanJob::StepClean(uint64_t budget, uint64_t* used) {
           return filtered.status().WithContext(log_->topic_partition().DirName());
         }
         stats_.records_removed += filtered->removed;
+        if (filtered->decoded_bytes > b.header.TotalSize()) {
+          *used += filtered->decoded_bytes - b.header.TotalSize();
+        }
         if (filtered->rebuilt) group_changed_ = true;
         if (filtered->delete_horizon_ms >= 0 &&
             (min_horizon_ < 0 || filtered->delete_horizon_ms < min_horizon_)) {

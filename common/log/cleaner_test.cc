@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -563,6 +564,36 @@ TEST_CASE("the cleaner checkpoint follows truncation and partition deletion", "[
   CHECK((*m)->cleaner().Checkpoint(kTp) == -1);
   (*m)->RunCleaner(kNow);
   CHECK(ReadFileOrDie(JoinPath(dir, kCleanerCheckpoint)).find("compacted") == std::string::npos);
+}
+
+// Hidden (run with --test_arg='[.timing]'): how long one 4 MiB slice keeps the io
+// thread, for uncompressed and gzip logs.
+TEST_CASE("timing of cleaner slices", "[.timing]") {
+  for (auto codec : {Compression::kNone, Compression::kGzip, Compression::kZstd}) {
+    std::string dir = FreshTestDir("cleaner_timing");
+    auto log = OpenLog(dir, CompactConfig(64 << 20));
+    std::string value(100, 'v');
+    for (int b = 0; b < 3000; ++b) {
+      std::vector<KV> kvs;
+      for (int i = 0; i < 50; ++i) kvs.push_back({"key" + std::to_string((b * 50 + i) % 20000), value});
+      REQUIRE(log->Append(KeyedBatch(kvs, kNow, codec), 0).ok());
+    }
+    REQUIRE(log->Append(KeyedBatch({{"roll", "x"}}, kNow + 1000000000), 0).ok());
+    log->SetHighWatermark(log->log_end_offset());
+    CleanJob job(log.get(), ComputeCleanable(*log, -1, kNow), 128 << 20, kNow);
+    double worst = 0;
+    int steps = 0;
+    for (bool done = false; !done; ++steps) {
+      auto t0 = std::chrono::steady_clock::now();
+      auto r = job.Step(4 << 20);
+      REQUIRE(r.ok());
+      done = *r;
+      worst = std::max(worst, std::chrono::duration<double, std::milli>(
+                                  std::chrono::steady_clock::now() - t0).count());
+    }
+    WARN("codec " << static_cast<int>(codec) << ": " << log->size_bytes() << " bytes after, "
+                  << steps << " slices, worst " << worst << " ms");
+  }
 }
 
 }  // namespace
