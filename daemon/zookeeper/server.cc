@@ -301,8 +301,17 @@ util::Status ZkServer::Recover() {
   UTIL_RETURN_IF_ERROR(EnsureDir(log_dir_));
   int64_t snap_zxid = 0;
   UTIL_RETURN_IF_ERROR(LoadLatestSnapshot(snap_dir_, &tree_, &snap_zxid));
-  auto replay = ReadTxnLog(log_dir_, snap_zxid,
-                           [this](const Txn& t) { tree_.Apply(t, nullptr, nullptr); });
+  recovered_base_ = snap_zxid;
+  const bool keep_records = !config_.servers.empty();
+  auto replay = ReadTxnLog(log_dir_, snap_zxid, [this, keep_records](const Txn& t) {
+    tree_.Apply(t, nullptr, nullptr);
+    if (!keep_records) return;
+    recovered_records_.emplace_back(t.zxid, EncodeRecord(t));
+    if (recovered_records_.size() > kRecoveredRecords) {
+      recovered_base_ = recovered_records_.front().first;
+      recovered_records_.pop_front();
+    }
+  });
   if (!replay.ok()) return replay.status();
   tree_.set_last_zxid(std::max(snap_zxid, replay->last_zxid));
   durable_zxid_ = tree_.last_zxid();

@@ -233,7 +233,8 @@ class ZkServer {
   bool HandleReadOnlyWrite(Connection& c, int32_t xid, int32_t type);
   // Returns false if the body does not decode.
   bool HandleOp(Connection& c, int32_t xid, int32_t type, zk::jute::Reader& r);
-  static constexpr size_t kReplyHeaderBytes = 20;  // length + xid + zxid + err
+  static constexpr size_t kReplyHeaderBytes = 20;
+  static constexpr size_t kRecoveredRecords = 10000;  // as the peer's DIFF history  // length + xid + zxid + err
   static zk::jute::Writer BeginBody();
   // Sends a reply; `body` (from BeginBody) is used only when err is ZOK.
   void Reply(Connection& c, int32_t xid, int64_t zxid, int32_t err, zk::jute::Writer* body,
@@ -266,6 +267,11 @@ class ZkServer {
   // zxid, not a marker no COMMIT will ever reach.
   int64_t zxid_floor_ = 0;
   bool read_only_mode_ = false;
+  // Ensemble: the log records replayed at start (after the snapshot at
+  // recovered_base_), so the peer can sync followers by DIFF/TRUNC right
+  // after a restart. Handed over (moved) in QuorumPeer::Start.
+  std::deque<std::pair<int64_t, std::string>> recovered_records_;
+  int64_t recovered_base_ = 0;
   std::unordered_map<int64_t, std::string> ro_sessions_;  // local session -> password
   std::string pending_records_;  // committed this turn, not yet given to the log thread
   int64_t pending_first_zxid_ = 0;

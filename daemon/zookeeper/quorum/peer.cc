@@ -255,7 +255,13 @@ util::Status QuorumPeer::Start() {
   };
   UTIL_RETURN_IF_ERROR(listen(election_acceptor_, it->second.election_port));
   UTIL_RETURN_IF_ERROR(listen(quorum_acceptor_, it->second.quorum_port));
-  ResetHistory(server_->tree_.last_zxid());
+  // What the log replayed at start: a follower anywhere in it syncs by DIFF.
+  ResetHistory(server_->recovered_base_);
+  history_ = std::move(server_->recovered_records_);
+  server_->recovered_records_.clear();
+  if (history_.empty() || history_.back().first != server_->tree_.last_zxid()) {
+    ResetHistory(server_->tree_.last_zxid());
+  }
   PublishConfig();
   follower_durable_ = server_->tree_.last_zxid();
   accepted_epoch_ = LoadEpoch("acceptedEpoch");
