@@ -129,4 +129,26 @@ util::Result<FilteredBatch> FilterBatch(std::string_view batch, const FilterCont
   return out;
 }
 
+util::Status CheckKeysForCompactedTopic(std::string_view records) {
+  while (!records.empty()) {
+    auto h = ParseBatchHeader(records);
+    if (!h.ok()) return h.status();
+    if (h->TotalSize() > records.size()) return util::Status::Corruption("partial record batch");
+    if (!(h->attributes & kControlFlag)) {
+      protocol::BatchDecodeOptions opts;
+      opts.verify_crc = false;
+      auto decoded = protocol::DecodeBatch(records.substr(0, h->TotalSize()), opts);
+      if (!decoded.ok()) return decoded.status();
+      for (const protocol::Record& r : decoded->records) {
+        if (!r.key) {
+          return util::Status::InvalidArgument(
+              "Compacted topic cannot accept message without key");
+        }
+      }
+    }
+    records.remove_prefix(h->TotalSize());
+  }
+  return util::Status::OK();
+}
+
 }  // namespace kafka::log

@@ -48,4 +48,10 @@ struct FilteredBatch {
 // decode (the cleaner then leaves the partition alone).
 util::Result<FilteredBatch> FilterBatch(std::string_view batch, const FilterContext& ctx);
 
+// For the produce path of a compacted topic (Kafka's LogValidator): InvalidArgument
+// when a record of `records` (validated v2 batches) has no key, as Kafka answers
+// INVALID_RECORD ("Compacted topic cannot accept message without key"); Corruption
+// when records do not decode. Control batches are exempt.
+util::Status CheckKeysForCompactedTopic(std::string_view records);
+
 }  // namespace kafka::log

@@ -361,6 +361,21 @@ TEST_CASE("filter: keyless records go, LogAppendTime and metadata stay", "[clean
   CHECK(same->bytes == *plain);
 }
 
+TEST_CASE("keyless records are refused for compacted topics", "[cleaner]") {
+  std::string keyed = KeyedBatch({{"a", "1"}, {"b", std::nullopt}}, kNow, Compression::kLz4);
+  CHECK(CheckKeysForCompactedTopic(keyed).ok());
+  std::vector<protocol::Record> records(2);
+  records[0].key = "a";
+  records[0].value = "1";
+  records[1].value = "no key";
+  protocol::BatchBuildOptions opts;
+  opts.compression = Compression::kSnappy;
+  auto keyless = protocol::BuildBatch(opts, records);
+  REQUIRE(keyless.ok());
+  CHECK(CheckKeysForCompactedTopic(keyed + *keyless).IsInvalidArgument());
+  CHECK(CheckKeysForCompactedTopic(keyed.substr(0, 70)).IsCorruption());
+}
+
 TEST_CASE("a swap interrupted by a crash is completed at start-up", "[cleaner]") {
   std::string dir = FreshTestDir("cleaner_swap_crash");
   auto log = OpenLog(dir, CompactConfig());
