@@ -208,10 +208,14 @@ def check(history, examples=5):
                                            "offset": e["offset"], "value": _norm(e["value"])[:40]})
 
     # I9: replicas identical below the high watermark.
+    # A replica that is only behind (a strict prefix of the reference) did not catch up
+    # after the heal: a liveness failure (I10), not a divergence.
+    res["I10_replicas_behind"] = 0
     for p, (hw, replicas) in sorted((history.replica_batches or {}).items()):
         diverged = divergence(replicas, hw)
         for broker, detail in diverged.items():
-            note("I9_divergent_replicas", {"partition": p, "broker": broker, "hw": hw, **detail})
+            key = "I10_replicas_behind" if detail["behind"] else "I9_divergent_replicas"
+            note(key, {"partition": p, "broker": broker, "hw": hw, **detail})
 
     res["ok"] = all(v == 0 for k, v in res.items() if k.startswith("I") and
                     not k.startswith("I6") and k != "I4_client_retry_reorder")
@@ -239,6 +243,8 @@ def divergence(replicas, hw):
         first = next((i for i, (a, b) in enumerate(zip(keys, reference)) if a != b),
                      min(len(keys), len(reference)))
         out[broker] = {"batches": len(keys), "reference_batches": len(reference),
+                       "behind": len(keys) < len(reference) and
+                       tuple(keys) == reference[:len(keys)],
                        "first_difference": {
                            "index": first,
                            "replica": keys[first] if first < len(keys) else None,

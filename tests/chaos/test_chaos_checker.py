@@ -245,10 +245,12 @@ def test_divergence_detected_from_replica_files(tmp_path):
     # Below an HW of 2 the replicas agree.
     h.replica_batches = {0: (2, replicas)}
     assert check(h)["I9_divergent_replicas"] == 0
-    # A replica missing batches below the HW diverges too.
+    # A replica only missing batches below the HW is behind (liveness), not diverged.
     replicas[1] = replicas[1][:1]
     h.replica_batches = {0: (3, {0: replicas[0], 1: replicas[1]})}
-    assert check(h)["I9_divergent_replicas"] == 1
+    res = check(h)
+    assert res["I9_divergent_replicas"] == 0 and res["I10_replicas_behind"] == 1
+    assert not res["ok"]
 
 
 def test_dump_log_output_parser():
