@@ -377,7 +377,8 @@ bool QuorumPeer::TruncateTo(int64_t zxid) {
   }
   // A snapshot past the cut holds state the leader does not have.
   for (const SnapFile& f : ListSnapshots(server_->snap_dir_)) {
-    if (f.zxid > zxid) std::filesystem::remove(f.path);
+    std::error_code ec;
+    if (f.zxid > zxid) std::filesystem::remove(f.path, ec);
   }
   // The tree may hold the removed tail (replayed at start, or applied as a
   // leader): rebuild it from what is left on disk.
