@@ -887,3 +887,48 @@ def test_follower_behind_restarted_servers_syncs_by_diff(ensemble):
     d = digests(e, "/d")
     assert d[1] == d[2] == d[3]
     assert len(d[behind]) == 21
+
+
+def mntr_value(port, key):
+    for line in four_letter(port, "mntr").splitlines():
+        k, _, v = line.partition("\t")
+        if k == key:
+            return v
+    return None
+
+
+@pytest.mark.timeout(60)
+def test_follower_paused_past_sync_limit_is_dropped_and_catches_up(ensemble):
+    e = ensemble
+    leader = e.wait_leader()
+    paused = next(i for i in e.ids if i != leader)
+    zk = connect(e.hosts([leader]))
+    try:
+        zk.create("/p", b"")
+        e.kill(paused, signal.SIGSTOP)
+        # Writes go on with the other follower; the leader drops the silent one.
+        written = 0
+
+        def dropped():
+            nonlocal written
+            zk.create(f"/p/n{written}", b"v")
+            written += 1
+            return mntr_value(e.client[leader], "zk_synced_followers") == "1"
+        testlib.wait_for(dropped, timeout=20, what="the leader to drop the paused follower")
+        for _ in range(10):
+            zk.create(f"/p/n{written}", b"v")
+            written += 1
+        e.kill(paused, signal.SIGCONT)
+        testlib.wait_for(
+            lambda: mode(e.client[paused]) == "follower"
+            and mntr_value(e.client[leader], "zk_synced_followers") == "2",
+            timeout=20, what="the paused follower to resync")
+        assert e.wait_leader() == leader
+    finally:
+        zk.stop()
+        zk.close()
+    log = (e.tmp / f"zk{leader}.log").read_text()
+    assert f"dropping follower {paused}: silent for syncLimit" in log
+    d = digests(e, "/p")
+    assert d[1] == d[2] == d[3]
+    assert len(d[paused]) == written + 1
