@@ -36,6 +36,10 @@ def verifiable_producer_tool():
     return chaos_cluster.optional_binary("tools/verifiable_producer/kafka-verifiable-producer")
 
 
+def verifiable_consumer_tool():
+    return chaos_cluster.optional_binary("tools/verifiable_consumer/kafka-verifiable-consumer")
+
+
 def dump_log_tool():
     return chaos_cluster.optional_binary("tools/dump_log/kafka-dump-log")
 
@@ -97,11 +101,19 @@ class Run:
         self.workers[name] = (p, out, "producer")
         return p
 
-    def start_consumer(self, name="c1"):
+    def start_consumer(self, name="c1", kind="python"):
+        """kind "python": chaos_consumer.py (librdkafka, assign mode from 0); "tool": our
+        kafka-verifiable-consumer --verbose without a group (every partition from 0)."""
         out = str(self.tmp / f"consumer-{name}.jsonl")
-        args = [sys.executable, os.path.join(HERE, "chaos_consumer.py"), self.cluster.bootstrap(),
-                self.topic, out, "--partitions", str(self.partitions), "--name", name]
-        p = self.cluster.procs.start(args, log_path=str(self.tmp / f"consumer-{name}.log"))
+        if kind == "tool":
+            args = [verifiable_consumer_tool(), "--bootstrap-server", self.cluster.bootstrap(),
+                    "--topic", self.topic, "--verbose"]
+            p = self.cluster.procs.start(args, log_path=out)  # stderr lines are not JSON
+        else:
+            args = [sys.executable, os.path.join(HERE, "chaos_consumer.py"),
+                    self.cluster.bootstrap(), self.topic, out, "--partitions",
+                    str(self.partitions), "--name", name]
+            p = self.cluster.procs.start(args, log_path=str(self.tmp / f"consumer-{name}.log"))
         self.workers[name] = (p, out, "consumer")
         return p
 
@@ -142,6 +154,8 @@ class Run:
         else:
             self.start_producer("p")
         self.start_consumer()
+        if verifiable_consumer_tool() and os.environ.get("CHAOS_CONSUMER") in (None, "both"):
+            self.start_consumer("c2", kind="tool")
 
     def worker_log(self, name):
         path = self.tmp / f"producer-{name}.log"
