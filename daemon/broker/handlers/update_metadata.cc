@@ -36,7 +36,7 @@ void HandleUpdateMetadata(const RequestContext& ctx, UpdateMetadataRequest req,
     resp.error_code = ToWire(ErrorCode::kStaleBrokerEpoch);
     return respond(std::move(resp));
   }
-  if (!broker.replicas().AcceptControllerEpoch(req.controller_epoch)) {
+  if (!broker.AcceptControllerEpoch(req.controller_epoch)) {
     Log().info("[{}] UpdateMetadata from stale controller epoch {} ignored", ctx.peer,
                req.controller_epoch);
     resp.error_code = ToWire(ErrorCode::kStaleControllerEpoch);
