@@ -648,7 +648,7 @@ void ActiveController::ControlledShutdown(int32_t broker_id, int64_t broker_epoc
       reply(ShutdownResult{ToWire(ErrorCode::kBrokerNotAvailable), {}});
       return done();
     }
-    if (broker_epoch >= 0 && broker_epoch != b->second.epoch) {
+    if (broker_epoch >= 0 && broker_epoch < b->second.epoch) {
       reply(ShutdownResult{ToWire(ErrorCode::kStaleBrokerEpoch), {}});
       return done();
     }

@@ -2,7 +2,7 @@
 // live brokers and partition leader/ISR states into the metadata cache, which
 // Metadata answers from. Refused from client connections
 // (CLUSTER_AUTHORIZATION_FAILED, nothing applied); an older controller epoch than
-// the newest seen is STALE_CONTROLLER_EPOCH; a broker epoch other than this
+// the newest seen is STALE_CONTROLLER_EPOCH; a broker epoch older than this
 // broker's registration is STALE_BROKER_EPOCH (a request meant for an earlier
 // incarnation of this broker id).
 #include "common/protocol/error_code.h"
@@ -32,7 +32,9 @@ void HandleUpdateMetadata(const RequestContext& ctx, UpdateMetadataRequest req,
     resp.error_code = ToWire(ErrorCode::kClusterAuthorizationFailed);
     return respond(std::move(resp));
   }
-  if (req.broker_epoch >= 0 && req.broker_epoch != broker.broker_epoch()) {
+  // Only an older epoch is stale (Kafka's isBrokerEpochStale): the controller may
+  // learn our new registration before our own create reply is processed.
+  if (req.broker_epoch >= 0 && req.broker_epoch < broker.broker_epoch()) {
     resp.error_code = ToWire(ErrorCode::kStaleBrokerEpoch);
     return respond(std::move(resp));
   }
