@@ -186,6 +186,7 @@ class ChaosCluster:
             args += ["--override", f"{k}={v}"]
         with open(info["log"], "a") as f:
             f.write(f"---- start {time.time():.3f} {' '.join(args)}\n")
+        info["start_t"] = time.time()
         info["proc"] = self.procs.start(args, log_path=info["log"])
         self.expected_dead.discard(broker_id)
         self.mark(f"start broker {broker_id} pid {info['proc'].pid}")

@@ -180,14 +180,15 @@ class Run:
         self.faults.append(f)
         return f
 
-    def healed(self, f, wait_isr=True):
-        """The fault is over: notes the time and (by default) waits for every partition
-        to have a leader and a full ISR again, recording how long that took (§7.4
-        budget: 30 s)."""
-        f["heal_t"] = time.time()
+    def healed(self, f, wait_isr=True, restarted=()):
+        """The fault is over: notes the time (for restarted brokers: when their processes
+        were started) and by default waits for every partition to have a leader and a
+        full ISR again, recording how long after the heal that was (§7.4 budget: 30 s)."""
+        starts = [self.cluster.brokers[b]["start_t"] for b in restarted]
+        f["heal_t"] = min(starts) if starts else time.time()
         if wait_isr:
-            f["full_isr_after_heal_s"] = self.cluster.wait_full_isr(self.topic, self.partitions,
-                                                                    timeout=30)
+            self.cluster.wait_full_isr(self.topic, self.partitions, timeout=30)
+            f["full_isr_after_heal_s"] = round(time.time() - f["heal_t"], 3)
 
     # -- the end -----------------------------------------------------------------------
     def finish(self, heal_timeout=30, drain_deadline=60, check_dumps=True, quiet=False):
