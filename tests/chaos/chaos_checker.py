@@ -168,10 +168,27 @@ def check(history, examples=5):
         if len(where) > 1:
             note("I6_duplicates", {"value": v[:40], "at": sorted(where)})
 
-    # I5: consumer polls go forward one offset at a time unless it seeked.
+    # I5: consumer polls go forward one offset at a time unless it seeked. For a group
+    # member, after a (re)assignment the first record of a partition must not come from
+    # below the offset it committed earlier (committed offsets lost across a coordinator
+    # move: I5_committed_regress).
+    res["I5_committed_regress"] = 0
     for cid, events in history.polls.items():
-        pos = {}
+        pos, committed, fresh = {}, {}, set()
         for e in events:
+            if e.get("name") == "offsets_committed" and e.get("success", True):
+                for o in e.get("offsets", []):
+                    p = o.get("partition")
+                    committed[p] = max(committed.get(p, 0), o.get("offset", 0))
+                continue
+            if e.get("name") == "partitions_assigned":
+                fresh.update(tp.get("partition") for tp in e.get("partitions", []))
+            if e.get("name") == "record_data" and e["partition"] in fresh:
+                fresh.discard(e["partition"])
+                if e["offset"] < committed.get(e["partition"], 0):
+                    note("I5_committed_regress", {"consumer": cid, "partition": e["partition"],
+                                                  "offset": e["offset"],
+                                                  "committed": committed[e["partition"]]})
             if e.get("name") in ("offsets_seek", "partitions_assigned", "partitions_revoked",
                                  "offset_reset"):
                 for tp in e.get("partitions", []):

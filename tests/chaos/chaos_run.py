@@ -103,11 +103,15 @@ class Run:
 
     def start_consumer(self, name="c1", kind="python"):
         """kind "python": chaos_consumer.py (librdkafka, assign mode from 0); "tool": our
-        kafka-verifiable-consumer --verbose without a group (every partition from 0)."""
+        kafka-verifiable-consumer --verbose without a group (every partition from 0);
+        "tool-group": the same tool as a member of group chaos-<name>, committing after
+        each poll (its group coordinator moves with the offsets topic's leaders)."""
         out = str(self.tmp / f"consumer-{name}.jsonl")
-        if kind == "tool":
+        if kind in ("tool", "tool-group"):
             args = [verifiable_consumer_tool(), "--bootstrap-server", self.cluster.bootstrap(),
                     "--topic", self.topic, "--verbose"]
+            if kind == "tool-group":
+                args += ["--group-id", f"chaos-{name}", "--reset-policy", "earliest"]
             p = self.cluster.procs.start(args, log_path=out)  # stderr lines are not JSON
         else:
             args = [sys.executable, os.path.join(HERE, "chaos_consumer.py"),
@@ -156,6 +160,8 @@ class Run:
         self.start_consumer()
         if verifiable_consumer_tool() and os.environ.get("CHAOS_CONSUMER") in (None, "both"):
             self.start_consumer("c2", kind="tool")
+        if verifiable_consumer_tool() and os.environ.get("CHAOS_GROUP", "1") != "0":
+            self.start_consumer("g1", kind="tool-group")
 
     def worker_log(self, name):
         path = self.tmp / f"producer-{name}.log"

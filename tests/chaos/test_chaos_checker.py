@@ -159,6 +159,24 @@ def test_read_then_lost_and_poll_anomalies():
     assert res["examples"]["I8_read_then_lost"][0]["offset"] == 3
 
 
+def test_group_member_reading_below_its_committed_offset():
+    h = base_history()
+    h.add_consumer("g", [
+        {"name": "partitions_assigned", "partitions": [{"partition": 0}]},
+        {"name": "record_data", "partition": 0, "offset": 0, "value": v(0)},
+        {"name": "record_data", "partition": 0, "offset": 1, "value": v(2)},
+        {"name": "offsets_committed", "offsets": [{"partition": 0, "offset": 2}],
+         "success": True},
+        {"name": "partitions_revoked", "partitions": [{"partition": 0}]},
+        {"name": "partitions_assigned", "partitions": [{"partition": 0}]},
+        {"name": "record_data", "partition": 0, "offset": 2, "value": v(4)},  # fine
+        {"name": "partitions_assigned", "partitions": [{"partition": 0}]},
+        {"name": "record_data", "partition": 0, "offset": 0, "value": v(0)},  # regress
+    ])
+    res = check(h)
+    assert res["I5_committed_regress"] == 1 and res["I5_nonmonotonic_poll"] == 0
+
+
 def test_definite_failure_read_later():
     h = base_history(2)
     h.producers["p"].append({"name": "producer_send_error", "partition": 0, "value": v(9),
