@@ -10,7 +10,9 @@
 #include "common/util/logging.h"
 #include "daemon/broker/config/server_options.h"
 #include "daemon/broker/handlers/handlers.h"
+#include "daemon/broker/inter_broker/handshake.h"
 #include "daemon/broker/replica_assignment.h"
+#include "daemon/broker/replication/channel_transport.h"
 #include "daemon/broker/topic_config.h"
 
 namespace kafka::broker {
@@ -77,6 +79,8 @@ util::Status Broker::Start() {
       });
   server_->SetCloseHandler([this](net::ConnectionContext& ctx) {
     if (replicas_) replicas_->CancelConnection(ctx.id());
+    sasl_handshakes_.erase(ctx.id());
+    peer_brokers_.erase(ctx.id());
   });
   UTIL_RETURN_IF_ERROR(server_->Start());
 
@@ -110,6 +114,18 @@ util::Status Broker::Start() {
   if (!cluster->ok()) return cluster->status().WithContext("cluster id");
   cache_.set_cluster_id(cluster->value());
   Log().info("cluster id {}", cluster->value());
+  std::optional<util::Result<std::string>> secret;
+  kafka_zk_->GetOrCreateData(std::string(inter_broker::kSecretZNodePath),
+                             inter_broker::GenerateSecret(),
+                             [&secret](util::Result<std::string> r) { secret = r; });
+  if (!RunUntil([&] { return secret.has_value(); }, op_timeout)) {
+    return util::Status::Timeout("reading the inter-broker secret");
+  }
+  if (!secret->ok()) return secret->status().WithContext("inter-broker secret");
+  if (secret->value().empty()) {
+    return util::Status::Corruption(std::string(inter_broker::kSecretZNodePath) + " is empty");
+  }
+  inter_broker_secret_ = secret->value();
 
   // 5. Registration (advertised listeners, port 0 replaced by the bound port).
   zkdata::BrokerIdZNode node;
@@ -132,7 +148,9 @@ util::Status Broker::Start() {
   }
   registration_ = node;
   RegisterBrokerOptions ropts;
-  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  // The server expires the previous incarnation's session up to a tick and a
+  // ping interval after the timeout: wait 1.5 times it (chaos finding F2).
+  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms * 3 / 2);
   std::optional<util::Result<int64_t>> reg;
   kafka_zk_->RegisterBroker(node, ropts, [&reg](util::Result<int64_t> r) { reg = r; });
   if (!RunUntil([&] { return reg.has_value(); }, op_timeout + ropts.stale_wait)) {
@@ -142,6 +160,7 @@ util::Status Broker::Start() {
   Log().info("registered broker {} at {} (epoch {})", config_.broker_id,
              node.endpoints.empty() ? std::string("?") : node.endpoints[0].ConnectionString(),
              reg->value());
+  broker_epoch_ = reg->value();
 
   // 6. Group coordinator (its partitions come with the metadata below).
   offsets_store_ = std::make_unique<OffsetsStore>(io_, *replicas_, cache_, config_.broker_id,
@@ -155,13 +174,29 @@ util::Status Broker::Start() {
   gconfig.offsets_retention_ms = int64_t{config_.offsets_retention_minutes} * 60 * 1000;
   coordinator_ = std::make_unique<group::GroupCoordinator>(io_, *offsets_store_, gconfig);
 
-  // 7. Controller and metadata.
+  // 7. Replication (fetchers over the inter-broker channel, ISR writes to
+  // ZooKeeper), then the controller and metadata.
+  ConfigureReplication();
+
+  // Controller and metadata.
   controller_ = std::make_unique<Controller>(
       config_.broker_id, *kafka_zk_, cache_,
       [this](const std::string& name, const zkdata::TopicZNode& znode,
              const std::map<std::string, std::string>& configs, int32_t zk_version) {
         ApplyTopic(name, znode, configs, zk_version);
       });
+  {
+    controller::ActiveOptions copts;
+    copts.unclean_leader_election_enable = config_.unclean_leader_election_enable;
+    copts.auto_leader_rebalance_enable = config_.auto_leader_rebalance_enable;
+    copts.imbalance_check_interval = std::chrono::milliseconds(
+        std::max<int64_t>(1, config_.leader_imbalance_check_interval_seconds) * 1000);
+    copts.imbalance_percentage = config_.leader_imbalance_per_broker_percentage;
+    copts.listener = InterBrokerListener();
+    copts.secret = inter_broker_secret_;
+    copts.request_timeout = std::chrono::milliseconds(config_.controller_socket_timeout_ms);
+    controller_->Configure(io_, std::move(copts));
+  }
   std::optional<bool> epoch_read;
   kafka_zk_->GetControllerEpoch([&](util::Result<std::pair<int32_t, int32_t>> r) {
     if (r.ok()) controller_->set_controller_epoch(r->first);
@@ -250,7 +285,7 @@ void Broker::OnSessionExpired() {
 void Broker::RegisterAgain(int attempt) {
   if (stopping_) return;
   RegisterBrokerOptions ropts;
-  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms);
+  ropts.stale_wait = std::chrono::milliseconds(config_.zookeeper_session_timeout_ms * 3 / 2);
   const uint64_t generation = zk_generation_;
   registration_.timestamp_ms = NowMs();
   kafka_zk_->RegisterBroker(registration_, ropts,
@@ -272,6 +307,7 @@ void Broker::RegisterAgain(int attempt) {
       return;
     }
     Log().info("re-registered broker {} (epoch {})", config_.broker_id, *r);
+    broker_epoch_ = *r;
     WatchMetadata();
   });
 }
@@ -440,8 +476,9 @@ void Broker::ApplyTopic(const std::string& name, const zkdata::TopicZNode& znode
       continue;
     }
     log::TopicPartition tp{name, p};
-    auto s = replicas_->EnsurePartition(tp, log_config, info.leader == config_.broker_id,
-                                        info.leader_epoch);
+    // The role comes from the partition state (ReadPartitionStates), never from
+    // the assignment alone.
+    auto s = replicas_->EnsurePartition(tp, log_config, false, info.leader_epoch);
     if (!s.ok()) Log().error("[{}] creating log failed: {}", tp.DirName(), s.ToString());
   }
   ReadPartitionStates(name, topic_id);
@@ -452,29 +489,86 @@ void Broker::ReadPartitionStates(const std::string& name, const std::string& top
   const TopicInfo* topic = cache_.GetTopic(name);
   if (topic == nullptr) return;
   for (const auto& [p, info] : topic->partitions) {
-    if (info.state_known) continue;
-    const int32_t partition = p;
-    kafka_zk_->GetPartitionState(
-        name, partition, [this, name, topic_id, partition](util::Result<PartitionState> r) {
-          if (stopping_ || !r.ok()) return;
-          TopicInfo* t = cache_.MutableTopic(name);
-          if (t == nullptr || t->topic_id != topic_id) return;
-          auto it = t->partitions.find(partition);
-          if (it == t->partitions.end()) return;
-          PartitionInfo& info = it->second;
-          info.leader = r->state.leader;
-          info.leader_epoch = r->state.leader_epoch;
-          info.isr = r->state.isr;
-          info.state_known = true;
-          if (info.leader == config_.broker_id) {
-            log::TopicPartition tp{name, partition};
-            auto s = replicas_->EnsurePartition(tp, TopicLogConfig(config_, t->configs), true,
-                                                info.leader_epoch);
-            if (!s.ok()) Log().error("[{}] updating log failed: {}", tp.DirName(), s.ToString());
-          }
-          if (name == kOffsetsTopic) UpdateCoordination();
-        });
+    if (!info.state_known) ReadPartitionState(name, topic_id, p, 0);
   }
+}
+
+void Broker::ReadPartitionState(const std::string& name, const std::string& topic_id,
+                                int32_t partition, int attempt) {
+  kafka_zk_->GetPartitionState(
+      name, partition,
+      [this, name, topic_id, partition, attempt](util::Result<PartitionState> r) {
+        if (stopping_) return;
+        if (!r.ok()) {
+          // A topic znode is written before its partition states: try again a
+          // little later (bounded) rather than never learning the leader.
+          if (attempt < 50) {
+            auto timer = std::make_shared<asio::steady_timer>(io_, 200ms);
+            timer->async_wait([this, timer, name, topic_id, partition,
+                               attempt](const boost::system::error_code& ec) {
+              if (!ec && !stopping_) ReadPartitionState(name, topic_id, partition, attempt + 1);
+            });
+          }
+          return;
+        }
+        TopicInfo* t = cache_.MutableTopic(name);
+        if (t == nullptr || t->topic_id != topic_id) return;
+        auto it = t->partitions.find(partition);
+        if (it == t->partitions.end()) return;
+        PartitionInfo& info = it->second;
+        if (info.state_known && (info.leader_epoch > r->state.leader_epoch ||
+                                 info.zk_version > r->zk_version)) {
+          return;  // the controller's UpdateMetadata was newer
+        }
+        info.leader = r->state.leader;
+        info.leader_epoch = r->state.leader_epoch;
+        info.isr = r->state.isr;
+        info.zk_version = r->zk_version;
+        info.state_known = true;
+        // Roles come from the controller's LeaderAndIsr only (as in Kafka): a state
+        // read here may be older than the controller's next decision (a restarted
+        // broker still named leader before its re-election), so it only feeds the
+        // metadata cache until the controller's UpdateMetadata arrives.
+        if (name == kOffsetsTopic) UpdateCoordination();
+      });
+}
+
+void Broker::ConfigureReplication() {
+  ReplicationOptions options;
+  options.broker_id = config_.broker_id;
+  options.replica_lag_time_max_ms = config_.replica_lag_time_max_ms;
+  options.fetcher.max_wait_ms = config_.replica_fetch_wait_max_ms;
+  options.fetcher.min_bytes = config_.replica_fetch_min_bytes;
+  options.fetcher.max_bytes = config_.replica_fetch_response_max_bytes;
+  options.fetcher.partition_max_bytes = config_.replica_fetch_max_bytes;
+  replicas_->Configure(
+      options,
+      std::make_unique<replication::ZkIsrStore>([this] { return kafka_zk_.get(); }),
+      [this](int32_t broker_id) -> std::unique_ptr<replication::FetcherTransport> {
+        inter_broker::ChannelOptions copts;
+        copts.local_broker_id = config_.broker_id;
+        copts.secret = inter_broker_secret_;
+        return std::make_unique<replication::ChannelTransport>(
+            io_, copts,
+            [this, broker_id]() -> std::optional<replication::ChannelTransport::Endpoint> {
+              const BrokerInfo* b = cache_.GetBroker(broker_id);
+              if (b == nullptr) return std::nullopt;
+              return replication::ChannelTransport::Endpoint{b->host,
+                                                             static_cast<uint16_t>(b->port)};
+            },
+            std::chrono::milliseconds(config_.replica_socket_timeout_ms));
+      },
+      [this](const log::TopicPartition& tp, const PartitionRole& role) {
+        // This leader changed the ISR: answer Metadata truthfully at once (other
+        // brokers learn it from the controller's UpdateMetadata).
+        TopicInfo* t = cache_.MutableTopic(tp.topic);
+        if (t == nullptr) return;
+        auto it = t->partitions.find(tp.partition);
+        if (it == t->partitions.end()) return;
+        it->second.leader = role.leader;
+        it->second.leader_epoch = role.leader_epoch;
+        it->second.isr = role.isr;
+      });
 }
 
 void Broker::RemoveTopic(const std::string& name) {
@@ -567,6 +661,9 @@ void Broker::Dispatch(uint64_t connection_id, const std::string& peer,
   ctx.connection_id = connection_id;
   ctx.peer = peer;
   ctx.listener = listener;
+  if (auto it = peer_brokers_.find(connection_id); it != peer_brokers_.end()) {
+    ctx.peer_broker_id = it->second;
+  }
   handler->run(ctx, r, std::move(responder));
 }
 
@@ -667,17 +764,93 @@ group::CoordinatorLookup Broker::ResolveCoordinator(int8_t key_type, const std::
   return out;
 }
 
+std::string Broker::InterBrokerListener() const {
+  if (!config_.inter_broker_listener_name.empty()) {
+    for (const auto& l : config_.listeners) {
+      if (l.name == config_.inter_broker_listener_name) return l.name;
+    }
+  }
+  return config_.listeners.empty() ? std::string("PLAINTEXT") : config_.listeners[0].name;
+}
+
+void Broker::ApplyUpdateMetadata(const protocol::UpdateMetadataRequest& req) {
+  auto touched = cache_.ApplyUpdateMetadata(req, InterBrokerListener());
+  cache_.set_controller_id(req.controller_id);
+  if (touched.count(kOffsetsTopic)) UpdateCoordination();
+}
+
+// Kafka's KafkaServer.controlledShutdown: ask the controller to move our
+// leaderships away, retrying (controlled.shutdown.max.retries, with
+// controlled.shutdown.retry.backoff.ms between attempts) while partitions remain;
+// then stop whatever the outcome.
+void Broker::ControlledShutdown(int attempt) {
+  auto finish = [this](bool ok) {
+    if (shutdown_channel_) shutdown_channel_->Close();
+    shutdown_channel_.reset();
+    if (!ok) Log().warn("controlled shutdown did not complete; stopping anyway");
+    Stop(0);
+  };
+  if (stopping_) return;
+  if (attempt > config_.controlled_shutdown_max_retries) return finish(false);
+  auto retry = [this, attempt, finish](const std::string& why) {
+    Log().info("controlled shutdown attempt {} failed: {}", attempt + 1, why);
+    if (attempt + 1 > config_.controlled_shutdown_max_retries) return finish(false);
+    shutdown_timer_.expires_after(
+        std::chrono::milliseconds(config_.controlled_shutdown_retry_backoff_ms));
+    shutdown_timer_.async_wait([this, attempt](const boost::system::error_code& ec) {
+      if (!ec) ControlledShutdown(attempt + 1);
+    });
+  };
+  const BrokerInfo* controller = cache_.GetBroker(cache_.controller_id());
+  if (controller == nullptr) return retry("no controller known");
+  inter_broker::ChannelOptions o;
+  o.host = controller->host;
+  o.port = static_cast<uint16_t>(controller->port);
+  o.local_broker_id = config_.broker_id;
+  o.secret = inter_broker_secret_;
+  if (shutdown_channel_) shutdown_channel_->Close();
+  shutdown_channel_ = inter_broker::Channel::Create(io_, o);
+  protocol::ControlledShutdownRequest req;
+  req.broker_id = config_.broker_id;
+  req.broker_epoch = broker_epoch_;
+  shutdown_channel_->Send<protocol::ControlledShutdownRequest, protocol::ControlledShutdownResponse>(
+      3, req, std::chrono::milliseconds(config_.controller_socket_timeout_ms),
+      [this, retry, finish](util::Result<protocol::ControlledShutdownResponse> r) {
+        if (stopping_) return;
+        if (!r.ok()) return retry(r.status().ToString());
+        if (r->error_code != 0) return retry(std::string(protocol::ErrorName(r->error_code)));
+        if (!r->remaining_partitions.empty()) {
+          return retry(std::to_string(r->remaining_partitions.size()) +
+                       " partition(s) still led here");
+        }
+        Log().info("controlled shutdown succeeded");
+        finish(true);
+      });
+}
+
 void Broker::Stop(int exit_code) {
   if (stopping_) return;
+  if (exit_code == 0 && ready_ && config_.controlled_shutdown_enable &&
+      !controlled_shutdown_started_) {
+    controlled_shutdown_started_ = true;
+    Log().info("starting controlled shutdown");
+    ControlledShutdown(0);
+    return;
+  }
   stopping_ = true;
   exit_code_ = exit_code;
   Log().info("shutting down");
   if (server_) server_->Stop();
   queued_.clear();
-  if (replicas_) replicas_->CancelAllWaits();
+  if (replicas_) {
+    replicas_->StopReplication();
+    replicas_->CancelAllWaits();
+  }
   if (controller_) controller_->Stop();
   for (auto& w : watches_) w.Cancel();
   housekeeping_timer_.cancel();
+  shutdown_timer_.cancel();
+  if (shutdown_channel_) shutdown_channel_->Close();
   expiry_timer_.cancel();
   if (coordinator_) coordinator_->Shutdown();
   stop_timer_.expires_after(5s);

@@ -31,6 +31,7 @@
 #include "daemon/broker/controller.h"
 #include "daemon/broker/group/coordinator.h"
 #include "daemon/broker/group/find_coordinator.h"
+#include "daemon/broker/inter_broker/channel.h"
 #include "daemon/broker/metadata_cache.h"
 #include "daemon/broker/offsets_store.h"
 #include "daemon/broker/replica_manager.h"
@@ -47,7 +48,10 @@ class Broker {
   // operator-facing message; the process should exit 1.
   util::Status Start();
   // Begins a graceful stop; io.run() returns when it is done. exit_code is what
-  // main should return (1 after a lost ZooKeeper session).
+  // main should return (1 after a lost ZooKeeper session). With exit code 0 on a
+  // serving broker and controlled.shutdown.enable, the controlled shutdown runs
+  // first (leadership moves away while this broker still serves); a second
+  // Stop() during it stops at once.
   void Stop(int exit_code = 0);
   // After io.run() returned: flush logs, checkpoints, clean-shutdown markers.
   util::Status Finish();
@@ -67,6 +71,25 @@ class Broker {
   boost::asio::io_context& io() { return io_; }
   bool stopping() const { return stopping_; }
   const std::vector<uint16_t>& bound_ports() const { return server_->bound_ports(); }
+
+  // This broker's epoch: the czxid of its current /brokers/ids registration.
+  int64_t broker_epoch() const { return broker_epoch_; }
+  // The newest controller epoch seen in controller requests (one counter with
+  // LeaderAndIsr's, in the ReplicaManager): false (stale) when `epoch` is older.
+  bool AcceptControllerEpoch(int32_t epoch) { return replicas_->AcceptControllerEpoch(epoch); }
+  // The controller's UpdateMetadata (checked by the handler): into the cache.
+  void ApplyUpdateMetadata(const protocol::UpdateMetadataRequest& req);
+
+  // Inter-broker authentication (inter_broker/handshake.h): the cluster secret,
+  // and per connection the SASL step reached / the broker it proved to be.
+  const std::string& inter_broker_secret() const { return inter_broker_secret_; }
+  void SetSaslHandshakeDone(uint64_t connection_id) { sasl_handshakes_.insert(connection_id); }
+  bool SaslHandshakeDone(uint64_t connection_id) const {
+    return sasl_handshakes_.count(connection_id) != 0;
+  }
+  void AuthenticateBroker(uint64_t connection_id, int32_t broker_id) {
+    peer_brokers_[connection_id] = broker_id;
+  }
 
   // Auto-creation (Metadata): starts creating `topic` with the broker defaults
   // unless a creation is already under way. Returns false if it cannot start
@@ -92,7 +115,13 @@ class Broker {
   void ReadTopic(const std::string& name);
   void RemoveTopic(const std::string& name);
   void ReadPartitionStates(const std::string& name, const std::string& topic_id);
+  void ReadPartitionState(const std::string& name, const std::string& topic_id,
+                          int32_t partition, int attempt);
+  // Wires the ReplicaManager: fetcher transports, ZooKeeper ISR writes, cache updates.
+  void ConfigureReplication();
   void ScheduleHousekeeping();
+  // inter.broker.listener.name if it names a listener, else the first listener.
+  std::string InterBrokerListener() const;
   // Becomes / stops being coordinator for the __consumer_offsets partitions
   // this broker leads / no longer leads (after every metadata change).
   void UpdateCoordination();
@@ -133,6 +162,15 @@ class Broker {
   int pending_topic_reads_ = 0;
   std::set<std::string> watched_topics_;  // topics with a data watch armed
   std::set<std::string> auto_creating_;
+  std::string inter_broker_secret_;
+  int64_t broker_epoch_ = -1;
+  // Controlled shutdown (SIGTERM): attempts left, the channel to the controller.
+  void ControlledShutdown(int attempt);
+  bool controlled_shutdown_started_ = false;
+  std::shared_ptr<inter_broker::Channel> shutdown_channel_;
+  boost::asio::steady_timer shutdown_timer_{io_};
+  std::set<uint64_t> sasl_handshakes_;
+  std::map<uint64_t, int32_t> peer_brokers_;  // connection id -> authenticated broker id
   struct Queued {
     uint64_t connection_id;
     std::string peer;

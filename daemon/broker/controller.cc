@@ -121,18 +121,36 @@ void Controller::AddPartitions(std::string topic,
 void Controller::OnControllerChange(std::optional<int32_t> controller) {
   if (stopped_) return;
   cache_.set_controller_id(controller.value_or(-1));
-  const bool now_active = controller && *controller == broker_id_;
-  if (active_ && !now_active) {
-    Log().info("resigned as controller (now {})", controller.value_or(-1));
-    active_ = false;
-    ++deletion_watch_generation_;
+  if (active_ && !(controller && *controller == broker_id_)) {
+    Resign("controller is now " + std::to_string(controller.value_or(-1)));
   }
   if (!controller) Elect();
-  if (now_active && !active_) {
-    active_ = true;
-    Log().info("became controller (epoch {})", controller_epoch_);
-    WatchDeletions();
-  }
+}
+
+void Controller::Activate() {
+  if (active_ || stopped_) return;
+  active_ = true;
+  Log().info("became controller (epoch {})", controller_epoch_);
+  if (io_ == nullptr) return;  // not configured (tests): election only
+  controller::ActiveOptions options = active_options_;
+  options.broker_id = broker_id_;
+  options.epoch = controller_epoch_;
+  options.epoch_zk_version = controller_epoch_zk_version_;
+  active_controller_ =
+      std::make_unique<controller::ActiveController>(*io_, *zk_, options, [this] {
+        // A newer controller fenced our writes: step down, and let /controller
+        // (watched) tell us who leads; elect again if it is empty.
+        Resign("fenced by a newer controller epoch");
+        zk_->ResignController(broker_id_, [](util::Status) {});
+      });
+  active_controller_->Start();
+}
+
+void Controller::Resign(const std::string& why) {
+  if (!active_) return;
+  Log().info("resigned as controller ({})", why);
+  active_ = false;
+  active_controller_.reset();
 }
 
 void Controller::Elect() {
@@ -145,43 +163,16 @@ void Controller::Elect() {
       Log().warn("controller election failed: {}", r.status().ToString());
       return;
     }
-    if (r->elected) controller_epoch_ = r->epoch;
+    if (r->elected) {
+      controller_epoch_ = r->epoch;
+      controller_epoch_zk_version_ = r->epoch_zk_version;
+    }
     // The /controller watch reports the outcome (OnControllerChange).
     if (r->elected || r->controller_id >= 0) {
       cache_.set_controller_id(r->controller_id >= 0 ? r->controller_id : broker_id_);
     }
-    if (r->elected && !active_) {
-      active_ = true;
-      Log().info("became controller (epoch {})", controller_epoch_);
-      WatchDeletions();
-    }
+    if (r->elected) Activate();
   });
-}
-
-void Controller::WatchDeletions() {
-  const uint64_t gen = deletion_watch_generation_;
-  auto watcher = [this, gen](const zk::WatchedEvent&) {
-    if (!stopped_ && active_ && gen == deletion_watch_generation_) WatchDeletions();
-  };
-  zk_->client().GetChildren(
-      zkdata::DeleteTopicsZNode::Path(), watcher,
-      [this, gen](zk::Reply<zk::ChildrenResult> reply) {
-        if (stopped_ || !active_ || gen != deletion_watch_generation_) return;
-        if (!reply.ok()) {
-          Log().warn("reading {} failed: {}", zkdata::DeleteTopicsZNode::Path(),
-                     zk::ToStatus(reply.err).ToString());
-          return;
-        }
-        for (const auto& topic : reply.value.children) {
-          if (deleting_.count(topic)) continue;
-          deleting_.insert(topic);
-          Log().info("[{}] deleting topic", topic);
-          zk_->DeleteTopicZNodes(topic, [this, topic](util::Status s) {
-            deleting_.erase(topic);
-            if (!s.ok()) Log().warn("[{}] deleting topic znodes failed: {}", topic, s.ToString());
-          });
-        }
-      });
 }
 
 void Controller::AllocateProducerId(ZkCallback<int64_t> done) {

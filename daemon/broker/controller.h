@@ -1,14 +1,20 @@
-// Controller: the cluster-level metadata operations, on ZooKeeper.
+// Controller: the cluster-level metadata operations, on ZooKeeper, and the
+// controller election.
 //
-// In this issue the controller role is minimal (see README in the brief): any
-// broker handling CreateTopics/CreatePartitions writes the assignment and the
+// Any broker handling CreateTopics/CreatePartitions writes the assignment and the
 // initial partition states itself (leader = first replica, ISR = all replicas,
-// leader_epoch 0, the current controller epoch); DeleteTopics marks the topic under
-// /admin/delete_topics, and the broker that holds /controller removes the topic's
-// znodes (every broker deletes its logs when the topic leaves /brokers/topics).
+// leader_epoch 0, the current controller epoch); the active controller then tells
+// the replicas (LeaderAndIsr) and every broker (UpdateMetadata). DeleteTopics
+// marks the topic under /admin/delete_topics; the active controller stops the
+// replicas and removes the znodes.
+// Election: when /controller is empty every broker tries to create it
+// (KafkaZk::TryElectController bumps /controller_epoch); the winner runs a
+// controller::ActiveController (controller/active.h) until /controller names
+// someone else, its session ends, or a fenced write shows a newer controller.
+// A /controller naming this broker id that we did not create in this session
+// (a previous process's ephemeral) is treated as someone else's.
 // Producer ids come in blocks of 1000 from /latest_producer_id_block, as Kafka's
 // ProducerIdManager (ZooKeeper mode).
-// A later issue moves leader election and LeaderAndIsr here; the class is the seam.
 // Lifecycle: one per broker; Thread safety: io thread only.
 #pragma once
 
@@ -21,8 +27,11 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/io_context.hpp>
+
 #include "common/util/status.h"
 #include "daemon/broker/config/broker_config.h"
+#include "daemon/broker/controller/active.h"
 #include "daemon/broker/metadata_cache.h"
 #include "daemon/broker/zk/kafka_zk.h"
 
@@ -50,29 +59,38 @@ class Controller {
   void AddPartitions(std::string topic, std::map<int32_t, std::vector<int32_t>> new_partitions,
                      ZkStatusCallback done);
 
+  // What an elected controller needs (call once before the first election).
+  void Configure(boost::asio::io_context& io, controller::ActiveOptions options) {
+    io_ = &io;
+    active_options_ = std::move(options);
+  }
   // Controller election; called when /controller changes.
   void OnControllerChange(std::optional<int32_t> controller);
   bool is_active() const { return active_; }
+  // The running controller (nullptr unless is_active()).
+  controller::ActiveController* active() { return active_controller_.get(); }
   int32_t controller_epoch() const { return controller_epoch_; }
   void set_controller_epoch(int32_t epoch) { controller_epoch_ = epoch; }
 
   // Producer ids (InitProducerId).
   void AllocateProducerId(ZkCallback<int64_t> done);
 
-  void Stop() { stopped_ = true; }
+  void Stop() {
+    stopped_ = true;
+    Resign("stopping");
+  }
   // A new ZooKeeper session (the old one expired): we are no longer controller
   // until elected again through the new session.
   void ResetSession(KafkaZk& zk) {
+    Resign("zookeeper session expired");
     zk_ = &zk;
-    active_ = false;
     electing_ = false;
-    ++deletion_watch_generation_;
-    deleting_.clear();
   }
 
  private:
   void Elect();
-  void WatchDeletions();
+  void Activate();
+  void Resign(const std::string& why);
   void WriteStates(const std::string& topic, std::map<int32_t, std::vector<int32_t>> partitions,
                    ZkStatusCallback done);
   void FetchProducerIdBlock(int attempt);
@@ -85,8 +103,10 @@ class Controller {
   bool stopped_ = false;
   bool electing_ = false;
   int32_t controller_epoch_ = 0;
-  uint64_t deletion_watch_generation_ = 0;
-  std::set<std::string> deleting_;
+  int32_t controller_epoch_zk_version_ = -1;
+  boost::asio::io_context* io_ = nullptr;
+  controller::ActiveOptions active_options_;
+  std::unique_ptr<controller::ActiveController> active_controller_;
 
   int64_t next_producer_id_ = 0;
   int64_t block_end_ = -1;  // inclusive; next_producer_id_ > block_end_ means empty

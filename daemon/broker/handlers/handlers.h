@@ -31,6 +31,12 @@ struct RequestContext {
   uint64_t connection_id = 0;
   std::string peer;
   std::string listener;
+  // >= 0: the connection proved it is broker `peer_broker_id` (the inter-broker
+  // handshake, inter_broker/handshake.h). LeaderAndIsr, StopReplica,
+  // UpdateMetadata, ControlledShutdown and Fetch with replica_id >= 0 are refused
+  // unless from_broker() (RELIABILITY.md B12).
+  int32_t peer_broker_id = -1;
+  bool from_broker() const { return peer_broker_id >= 0; }
 };
 
 template <typename T>
@@ -86,6 +92,23 @@ void HandleCreatePartitions(const RequestContext&, protocol::CreatePartitionsReq
                             Respond<protocol::CreatePartitionsResponse>);
 void HandleDescribeConfigs(const RequestContext&, protocol::DescribeConfigsRequest,
                            Respond<protocol::DescribeConfigsResponse>);
+void HandleUpdateMetadata(const RequestContext&, protocol::UpdateMetadataRequest,
+                          Respond<protocol::UpdateMetadataResponse>);
+void HandleControlledShutdown(const RequestContext&, protocol::ControlledShutdownRequest,
+                              Respond<protocol::ControlledShutdownResponse>);
+void HandleElectLeaders(const RequestContext&, protocol::ElectLeadersRequest,
+                        Respond<protocol::ElectLeadersResponse>);
+void HandleSaslHandshake(const RequestContext&, protocol::SaslHandshakeRequest,
+                         Respond<protocol::SaslHandshakeResponse>);
+void HandleSaslAuthenticate(const RequestContext&, protocol::SaslAuthenticateRequest,
+                            Respond<protocol::SaslAuthenticateResponse>);
+// Replication (ReplicaManager does the work).
+void HandleLeaderAndIsr(const RequestContext&, protocol::LeaderAndIsrRequest,
+                        Respond<protocol::LeaderAndIsrResponse>);
+void HandleStopReplica(const RequestContext&, protocol::StopReplicaRequest,
+                       Respond<protocol::StopReplicaResponse>);
+void HandleOffsetForLeaderEpoch(const RequestContext&, protocol::OffsetForLeaderEpochRequest,
+                                Respond<protocol::OffsetForLeaderEpochResponse>);
 void HandleInitProducerId(const RequestContext&, protocol::InitProducerIdRequest,
                           Respond<protocol::InitProducerIdResponse>);
 

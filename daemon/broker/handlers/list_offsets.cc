@@ -1,5 +1,6 @@
-// ListOffsets v1-5: earliest (-2) = log start, latest (-1) = high watermark,
-// otherwise the first offset whose timestamp is >= the one asked (time index).
+// ListOffsets v1-5, leader only (KIP-320 epoch check from v4): earliest (-2) = log
+// start, latest (-1) = high watermark (consumers never see uncommitted offsets),
+// otherwise the first offset below the HW whose timestamp is >= the one asked.
 #include "common/protocol/error_code.h"
 #include "daemon/broker/broker.h"
 #include "daemon/broker/handlers/handlers.h"
@@ -19,23 +20,22 @@ void HandleListOffsets(const RequestContext& ctx, ListOffsetsRequest req,
     for (const auto& part : topic.partitions) {
       ListOffsetsResponse::ListOffsetsPartitionResponse pr;
       pr.partition_index = part.partition_index;
+      const log::TopicPartition tp{topic.name, part.partition_index};
       const PartitionInfo* info = broker.cache().GetPartition(topic.name, part.partition_index);
-      log::PartitionLog* plog = broker.replicas().Get({topic.name, part.partition_index});
-      if (info == nullptr) {
+      log::PartitionLog* plog = broker.replicas().Get(tp);
+      const int32_t leader_epoch = broker.replicas().LeaderEpoch(tp);
+      const ErrorCode check =
+          broker.replicas().CheckLeader(tp, version >= 4 ? part.current_leader_epoch : -1);
+      if (info == nullptr && plog == nullptr) {
         pr.error_code = ToWire(ErrorCode::kUnknownTopicOrPartition);
-      } else if (info->leader != broker.broker_id() || plog == nullptr) {
-        pr.error_code = ToWire(ErrorCode::kNotLeaderOrFollower);
-      } else if (version >= 4 && part.current_leader_epoch >= 0 &&
-                 part.current_leader_epoch != info->leader_epoch) {
-        pr.error_code = ToWire(part.current_leader_epoch < info->leader_epoch
-                                   ? ErrorCode::kFencedLeaderEpoch
-                                   : ErrorCode::kUnknownLeaderEpoch);
+      } else if (check != ErrorCode::kNone) {
+        pr.error_code = ToWire(check);
       } else if (part.timestamp == ListOffsetsRequest::kEarliestTimestamp) {
         pr.offset = plog->log_start_offset();
-        pr.leader_epoch = info->leader_epoch;
+        pr.leader_epoch = leader_epoch;
       } else if (part.timestamp == ListOffsetsRequest::kLatestTimestamp) {
         pr.offset = plog->high_watermark();
-        pr.leader_epoch = info->leader_epoch;
+        pr.leader_epoch = leader_epoch;
       } else {
         auto found = plog->OffsetForTimestamp(part.timestamp);
         if (!found.ok()) {
@@ -43,7 +43,7 @@ void HandleListOffsets(const RequestContext& ctx, ListOffsetsRequest req,
         } else if (found->has_value() && (*found)->offset < plog->high_watermark()) {
           pr.timestamp = (*found)->timestamp;
           pr.offset = (*found)->offset;
-          pr.leader_epoch = info->leader_epoch;
+          pr.leader_epoch = leader_epoch;
         }
       }
       tr.partitions.push_back(pr);

@@ -153,6 +153,14 @@ std::vector<ApiHandler> BuildHandlers() {
       Make(&HandleDescribeGroups),
       Make(&HandleDeleteGroups),
       Make(&HandleOffsetDelete),
+      Make(&HandleLeaderAndIsr),
+      Make(&HandleStopReplica),
+      Make(&HandleOffsetForLeaderEpoch),
+      Make(&HandleUpdateMetadata),
+      Make(&HandleControlledShutdown),
+      Make(&HandleElectLeaders),
+      Make(&HandleSaslHandshake),
+      Make(&HandleSaslAuthenticate),
   };
   std::sort(v.begin(), v.end(),
             [](const ApiHandler& a, const ApiHandler& b) { return a.api_key < b.api_key; });
