@@ -6,9 +6,6 @@ from chaos_run import PARTITIONS, TOPIC, Run
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(strict=False, reason=(
-    "kafka-server has no replica fetcher yet (issue 6 in progress): follower replicas stay "
-    "empty, so I9 finds every follower diverged"))
 def test_no_fault_baseline(chaos, tmp_path):
     chaos.create_topic(TOPIC, PARTITIONS, 3)
     chaos.wait_full_isr(TOPIC, PARTITIONS)
