@@ -80,10 +80,16 @@ void OffsetsStore::Load(int32_t partition, LoadCallback done) {
   if (plog == nullptr) {
     error = ToWire(ErrorCode::kNotLeaderOrFollower);
   } else {
-    const int64_t hw = plog->high_watermark();
+    // To the log end, not the high watermark (Kafka's GroupMetadataManager does the
+    // same): a new leader's high watermark lags the old leader's by a fetch round, and
+    // everything in its log up to the end may have been acknowledged (acks=-1) by the
+    // old leader. Reading only to the HW dropped the last acknowledged commits after a
+    // coordinator failover (tests/chaos FINDINGS F3). The leader's log is the truth
+    // from its epoch on; the followers converge to it.
+    const int64_t end = plog->log_end_offset();
     int64_t offset = plog->log_start_offset();
-    while (offset < hw) {
-      auto read = plog->Read(offset, kLoadChunkBytes, hw);
+    while (offset < end) {
+      auto read = plog->Read(offset, kLoadChunkBytes, end);
       if (!read.ok()) {
         Log().warn("[{}] loading groups: {}", tp.DirName(), read.status().ToString());
         error = ToWire(ErrorCode::kKafkaStorageError);

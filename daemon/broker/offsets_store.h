@@ -2,7 +2,8 @@
 // __consumer_offsets partition logs. Append builds one uncompressed record
 // batch (timestamps = now) and appends it as leader, completing once the
 // acks=-1 hook (ReplicaManager::WaitForReplication) says it is committed.
-// Load reads the partition from its log start to its high watermark.
+// Load reads the partition from its log start to its log end (not the high watermark:
+// see Load in the .cc).
 // Completions are posted to the io_context, never run inside the call.
 // Thread safety: io thread only.
 #pragma once
