@@ -229,6 +229,11 @@ util::Status Broker::Start() {
   for (auto& q : queued) {
     Dispatch(q.connection_id, q.peer, q.listener, q.frame, std::move(q.responder));
   }
+  // The first retention pass waits 30 s (Kafka's log.initial.task.delay.ms): logs load
+  // with the broker defaults and get their topic's config (a compact-only policy, a
+  // longer retention.ms) only when this broker learns its role; retention before that
+  // could delete segments the topic keeps.
+  last_retention_ms_ = NowMs() - config_.log_retention_check_interval_ms + 30000;
   ScheduleHousekeeping();
   ScheduleOffsetExpiry();
   UpdateCoordination();

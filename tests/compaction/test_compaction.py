@@ -224,3 +224,27 @@ def test_consumer_offsets_is_compacted(cluster):
         time.sleep(0.2)
     c.close()
     assert got == last
+
+
+@pytest.mark.timeout(90)
+def test_keyless_record_rejected_by_compacted_topic(cluster):
+    """Kafka refuses a record without a key on a compacted topic (INVALID_RECORD,
+    "Compacted topic cannot accept message without key"): the cleaner could never
+    remove it. Nothing of the refused batch is stored; keyed records still go in."""
+    create_topic(cluster, "compact-keys", {"cleanup.policy": "compact"})
+    errors = []
+    p = Producer({"bootstrap.servers": cluster.bootstrap(), "linger.ms": 0, "retries": 0,
+                  "enable.idempotence": False, "acks": "all"})
+    p.produce("compact-keys", value=b"no key", partition=0,
+              on_delivery=lambda err, msg: errors.append(err))
+    assert p.flush(15) == 0
+    assert len(errors) == 1 and errors[0] is not None
+    assert errors[0].name() == "INVALID_RECORD", errors[0]
+    p.produce("compact-keys", key=b"k", value=b"v", partition=0)
+    assert p.flush(15) == 0
+    c = Consumer({"bootstrap.servers": cluster.bootstrap(), "group.id": "g-" + uuid.uuid4().hex})
+    try:
+        low, high = c.get_watermark_offsets(TopicPartition("compact-keys", 0), timeout=10)
+    finally:
+        c.close()
+    assert (low, high) == (0, 1)

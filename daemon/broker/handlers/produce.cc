@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/log/batch_filter.h"
 #include "common/protocol/error_code.h"
 #include "daemon/broker/broker.h"
 #include "daemon/broker/handlers/handlers.h"
@@ -76,6 +77,13 @@ void HandleProduce(const RequestContext& ctx, ProduceRequest req,
       } else {
         ErrorCode v = ValidateProducedRecords(*part.records, version,
                                               plog->config().max_message_bytes);
+        // A compacted log keeps the latest value per key: a record without a key
+        // could never be cleaned (Kafka: "Compacted topic cannot accept message
+        // without key", INVALID_RECORD).
+        if (v == ErrorCode::kNone && plog->config().cleanup_compact &&
+            !log::CheckKeysForCompactedTopic(*part.records).ok()) {
+          v = ErrorCode::kInvalidRecord;
+        }
         if (v != ErrorCode::kNone) {
           fail(v);
         } else {
