@@ -324,6 +324,21 @@ protocol::ErrorCode ReplicaManager::OnFollowerFetch(const log::TopicPartition& t
   return ErrorCode::kNone;
 }
 
+bool ReplicaManager::FollowerHwStale(const log::TopicPartition& tp, int32_t replica) const {
+  const Partition* p = Find(tp);
+  const log::PartitionLog* plog = logs_->Get(tp);
+  if (p == nullptr || p->role != Role::kLeader || plog == nullptr) return false;
+  auto it = p->followers.find(replica);
+  return it != p->followers.end() && it->second.last_sent_hw < plog->high_watermark();
+}
+
+void ReplicaManager::NoteHwSent(const log::TopicPartition& tp, int32_t replica, int64_t hw) {
+  Partition* p = Find(tp);
+  if (p == nullptr || p->role != Role::kLeader) return;
+  auto it = p->followers.find(replica);
+  if (it != p->followers.end()) it->second.last_sent_hw = std::max(it->second.last_sent_hw, hw);
+}
+
 void ReplicaManager::MaybeAdvanceHighWatermark(const log::TopicPartition& tp, Partition& p) {
   if (p.role != Role::kLeader || p.fenced) return;
   log::PartitionLog* plog = logs_->Get(tp);

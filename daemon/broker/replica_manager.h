@@ -133,6 +133,11 @@ class ReplicaManager {
   protocol::ErrorCode OnFollowerFetch(const log::TopicPartition& tp, int32_t replica_id,
                                       int32_t current_leader_epoch, int64_t fetch_offset);
 
+  // Follower long-poll: whether `replica` has not been told the leader's current HW
+  // yet (its fetch then answers at once), and recording what it was told.
+  bool FollowerHwStale(const log::TopicPartition& tp, int32_t replica) const;
+  void NoteHwSent(const log::TopicPartition& tp, int32_t replica, int64_t hw);
+
   // acks=-1: `done` gets one code per entry once the HW passed each partition's
   // last appended offset (replication/produce_purgatory.h for the codes).
   struct ReplicationWait {

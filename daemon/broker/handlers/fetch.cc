@@ -28,14 +28,18 @@ using namespace kafka::protocol;
 namespace {
 
 // Builds the answer from the current log state; `bytes` gets the records size and
-// `has_error` whether some partition failed (both end the long-poll at once).
+// `has_error` whether some partition failed (both end the long-poll at once), as
+// does `hw_news`: a follower that has not been told the current high watermark
+// (so followers' HWs trail the leader's by one round trip, not by max_wait_ms:
+// a new leader starts from its own HW).
 FetchResponse BuildFetch(Broker& broker, const RequestContext& ctx, const FetchRequest& req,
-                         int16_t version, size_t* bytes, bool* has_error) {
+                         int16_t version, size_t* bytes, bool* has_error, bool* hw_news) {
   const bool from_follower = req.replica_id >= 0;
   const bool follower_allowed = from_follower && ctx.peer_broker_id == req.replica_id;
   FetchResponse resp;
   *bytes = 0;
   *has_error = false;
+  *hw_news = false;
   int64_t response_limit = req.max_bytes <= 0 ? 0 : req.max_bytes;
   response_limit = std::min<int64_t>(response_limit, broker.config().fetch_max_bytes);
   bool min_one_batch = true;
@@ -80,6 +84,9 @@ FetchResponse BuildFetch(Broker& broker, const RequestContext& ctx, const FetchR
             from_follower ? std::numeric_limits<int64_t>::max() : plog->high_watermark();
         pd.high_watermark = plog->high_watermark();
         pd.last_stable_offset = pd.high_watermark;
+        if (from_follower && broker.replicas().FollowerHwStale(tp, req.replica_id)) {
+          *hw_news = true;
+        }
         pd.log_start_offset = plog->log_start_offset();
         if (part.fetch_offset < plog->log_start_offset() ||
             part.fetch_offset > plog->log_end_offset()) {
@@ -126,11 +133,22 @@ void Attempt(std::shared_ptr<PendingFetch> pending, bool final_attempt) {
   Broker& broker = *pending->ctx.broker;
   size_t bytes = 0;
   bool has_error = false;
+  bool hw_news = false;
   FetchResponse resp = BuildFetch(broker, pending->ctx, pending->req,
-                                  pending->ctx.header.api_version, &bytes, &has_error);
+                                  pending->ctx.header.api_version, &bytes, &has_error, &hw_news);
   const bool enough = static_cast<int64_t>(bytes) >= std::max(pending->req.min_bytes, 1);
-  if (final_attempt || enough || has_error || broker.stopping() ||
+  if (final_attempt || enough || has_error || hw_news || broker.stopping() ||
       std::chrono::steady_clock::now() >= pending->deadline || pending->partitions.empty()) {
+    if (pending->req.replica_id >= 0 && pending->ctx.peer_broker_id == pending->req.replica_id) {
+      for (const auto& t : resp.responses) {
+        for (const auto& p : t.partitions) {
+          if (p.error_code == 0) {
+            broker.replicas().NoteHwSent({t.topic, p.partition_index}, pending->req.replica_id,
+                                         p.high_watermark);
+          }
+        }
+      }
+    }
     pending->respond(std::move(resp));
     return;
   }

@@ -24,6 +24,7 @@ struct FollowerState {
   int64_t last_caught_up_ms = 0;
   int64_t last_fetch_ms = -1;
   int64_t last_fetch_leader_leo = -1;  // leader LEO at the previous fetch
+  int64_t last_sent_hw = -1;           // HW in the last fetch response it got
 };
 
 // Records a fetch at `fetch_offset` from a follower, when the leader's LEO is
