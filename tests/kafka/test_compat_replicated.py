@@ -64,10 +64,6 @@ def test_replicated_roundtrip(kafka_cluster):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.xfail(strict=False, reason=(
-    "kafka-server has no replica fetcher yet: followers create their logs but never copy "
-    "the leader's batches (acks=-1 behaves like acks=1, daemon/broker/handlers/produce.cc), "
-    "while Metadata already reports ISR [0,1,2]"))
 def test_replicas_hold_identical_segments(kafka_cluster):
     from confluent_kafka import Producer
     bs = kafka_cluster.bootstrap()
