@@ -344,10 +344,8 @@ class Run:
 
     def assert_safe(self, res, allow=()):
         """The safety invariants are all zero (I6 duplicates are allowed)."""
-        # Reported, not failed: librdkafka's own reorders, and committed-offset regressions
-        # of the group member, which FINDINGS.md F3 explains and test_chaos_groups.py pins
-        # down (xfail until the coordinator loads to the log end).
-        allow = set(allow) | {"I4_client_retry_reorder", "I5_committed_regress"}
+        # Reported, not failed: librdkafka's own reorders (README.md).
+        allow = set(allow) | {"I4_client_retry_reorder"}
         bad = {k: v for k, v in res.items() if k.startswith("I") and not k.startswith("I6")
                and v and k not in allow}
         assert not bad, f"{self.scenario}: {bad}; examples {res['examples']}"

@@ -497,15 +497,11 @@ def test_d5_lost_unflushed_tail_on_one_replica(chaos, tmp_path):
 
 # -- P5b -----------------------------------------------------------------------------
 @pytest.mark.timeout(170)
-@pytest.mark.xfail(strict=False, reason=(
-    "tests/chaos/FINDINGS.md F1: a broker re-registering after its session expired rejects "
-    "the controller's LeaderAndIsr that already carries its new broker epoch "
-    "(STALE_BROKER_EPOCH: handlers compare with != instead of Kafka's <) and the controller "
-    "does not resend, so the replica never rejoins the ISR; a race, seen 1 in ~10 runs"))
 def test_p5b_two_brokers_paused_past_session_rejoin(chaos, tmp_path):
     """SIGSTOP both brokers that are not the controller for longer than the session
     timeout, SIGCONT them together, three rounds: both re-register at once and must get
-    their LeaderAndIsr, truncate what they appended as zombies, and rejoin every ISR."""
+    their LeaderAndIsr, truncate what they appended as zombies, and rejoin every ISR
+    (FINDINGS.md F1: a LeaderAndIsr carrying the new broker epoch was once refused)."""
     with scenario(chaos, tmp_path, "P5b-two-paused-rejoin") as run:
         for _ in range(3):
             ctrl = chaos.controller_id()

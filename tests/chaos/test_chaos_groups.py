@@ -1,6 +1,7 @@
 """Committed offsets across a group coordinator failover: every OffsetCommit that was
 answered without error must be what OffsetFetch returns after the coordinator (the
-leader of the group's __consumer_offsets partition) is SIGKILLed right after it."""
+leader of the group's __consumer_offsets partition) is SIGKILLed right after it
+(FINDINGS.md F3: the new coordinator once loaded only up to its lagging high watermark)."""
 
 import pytest
 
@@ -32,11 +33,6 @@ def committer(bs, group):
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("round_", range(3))
-@pytest.mark.xfail(strict=False, reason=(
-    "tests/chaos/FINDINGS.md F3: the new group coordinator loads __consumer_offsets only "
-    "up to its high watermark (daemon/broker/offsets_store.cc OffsetsStore::Load), which "
-    "lags the log end right after a leader election, so the last acknowledged commits are "
-    "missing and OffsetFetch goes back (Kafka loads to the log end offset)"))
 def test_acknowledged_commits_survive_coordinator_kill(chaos, round_):
     from confluent_kafka import TopicPartition
     chaos.create_topic(TOPIC, PARTITIONS, 3)
