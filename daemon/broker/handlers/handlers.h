@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/net/framed_server.h"
+#include "common/protocol/error_code.h"
 #include "common/protocol/field.h"
 #include "common/protocol/header.h"
 #include "common/protocol/messages/all.h"
@@ -60,6 +61,26 @@ struct PendingResponse {
     }
   }
 };
+
+// The gate of every controller -> broker request (LeaderAndIsr, StopReplica,
+// UpdateMetadata): CLUSTER_AUTHORIZATION_FAILED from a client connection,
+// STALE_BROKER_EPOCH when meant for an earlier registration of this broker id (only an
+// older epoch is stale, Kafka's isBrokerEpochStale: the controller may learn our new
+// registration before our own create reply is processed), STALE_CONTROLLER_EPOCH
+// below the newest controller epoch seen; kNone to go on.
+protocol::ErrorCode CheckControllerRequest(const RequestContext& ctx, int32_t controller_epoch,
+                                           int64_t broker_epoch);
+
+// The same error for every partition of a controller request, into `resp`.
+template <typename Resp, typename TopicStates>
+void FailAllPartitions(Resp& resp, const TopicStates& topic_states, protocol::ErrorCode code) {
+  resp.error_code = protocol::ToWire(code);
+  for (const auto& t : topic_states) {
+    for (const auto& p : t.partition_states) {
+      resp.partition_errors.push_back({t.topic_name, p.partition_index, resp.error_code, {}});
+    }
+  }
+}
 
 struct ApiHandler {
   int16_t api_key = 0;

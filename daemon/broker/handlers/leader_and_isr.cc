@@ -18,21 +18,10 @@ void HandleLeaderAndIsr(const RequestContext& ctx, LeaderAndIsrRequest req,
                         Respond<LeaderAndIsrResponse> respond) {
   Broker& broker = *ctx.broker;
   LeaderAndIsrResponse resp;
-  auto fail_all = [&](ErrorCode code) {
-    resp.error_code = ToWire(code);
-    for (const auto& t : req.topic_states) {
-      for (const auto& p : t.partition_states) {
-        resp.partition_errors.push_back({t.topic_name, p.partition_index, ToWire(code), {}});
-      }
-    }
-    respond(std::move(resp));
-  };
-  if (!ctx.from_broker()) return fail_all(ErrorCode::kClusterAuthorizationFailed);
-  if (req.broker_epoch >= 0 && req.broker_epoch < broker.broker_epoch()) {
-    return fail_all(ErrorCode::kStaleBrokerEpoch);  // meant for an earlier incarnation
-  }
-  if (!broker.replicas().AcceptControllerEpoch(req.controller_epoch)) {
-    return fail_all(ErrorCode::kStaleControllerEpoch);
+  if (ErrorCode gate = CheckControllerRequest(ctx, req.controller_epoch, req.broker_epoch);
+      gate != ErrorCode::kNone) {
+    FailAllPartitions(resp, req.topic_states, gate);
+    return respond(std::move(resp));
   }
   for (const auto& t : req.topic_states) {
     const TopicInfo* topic = broker.cache().GetTopic(t.topic_name);

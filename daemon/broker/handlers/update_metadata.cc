@@ -27,21 +27,10 @@ void HandleUpdateMetadata(const RequestContext& ctx, UpdateMetadataRequest req,
                           Respond<UpdateMetadataResponse> respond) {
   Broker& broker = *ctx.broker;
   UpdateMetadataResponse resp;
-  if (!ctx.from_broker()) {
-    Log().warn("[{}] UpdateMetadata from a client connection refused", ctx.peer);
-    resp.error_code = ToWire(ErrorCode::kClusterAuthorizationFailed);
-    return respond(std::move(resp));
-  }
-  // Only an older epoch is stale (Kafka's isBrokerEpochStale): the controller may
-  // learn our new registration before our own create reply is processed.
-  if (req.broker_epoch >= 0 && req.broker_epoch < broker.broker_epoch()) {
-    resp.error_code = ToWire(ErrorCode::kStaleBrokerEpoch);
-    return respond(std::move(resp));
-  }
-  if (!broker.AcceptControllerEpoch(req.controller_epoch)) {
-    Log().info("[{}] UpdateMetadata from stale controller epoch {} ignored", ctx.peer,
-               req.controller_epoch);
-    resp.error_code = ToWire(ErrorCode::kStaleControllerEpoch);
+  if (ErrorCode gate = CheckControllerRequest(ctx, req.controller_epoch, req.broker_epoch);
+      gate != ErrorCode::kNone) {
+    Log().info("[{}] UpdateMetadata refused: {}", ctx.peer, ErrorName(gate));
+    resp.error_code = ToWire(gate);
     return respond(std::move(resp));
   }
   broker.ApplyUpdateMetadata(req);
