@@ -9,6 +9,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -53,6 +54,14 @@ class Options {
     return vm_[name].as<T>();
   }
   const po::variables_map& vm() const { return vm_; }
+  // The value of the first of `names` that was given (e.g. --bootstrap-server, then
+  // Kafka's deprecated --broker-list), nullopt when none was.
+  std::optional<std::string> FirstOf(std::initializer_list<const char*> names) const {
+    for (const char* n : names) {
+      if (Has(n)) return Get<std::string>(n);
+    }
+    return std::nullopt;
+  }
 
   // Kafka-style usage: summary line, then the "Option  Description" table.
   void PrintUsage(std::ostream& out) const;

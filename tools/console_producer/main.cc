@@ -266,14 +266,9 @@ int main(int argc, char** argv) {
       ("version", "Display Kafka version.");
   if (auto exit_code = opts.ParseOrExit(argc, argv)) return *exit_code;
   if (!opts.Has("topic")) return opts.Fail("Missing required argument \"[topic]\"");
-  std::string bootstrap;
-  if (opts.Has("bootstrap-server")) {
-    bootstrap = opts.Get<std::string>("bootstrap-server");
-  } else if (opts.Has("broker-list")) {
-    bootstrap = opts.Get<std::string>("broker-list");
-  } else {
-    return opts.Fail("Missing required argument \"[bootstrap-server]\"");
-  }
+  const auto bootstrap_arg = opts.FirstOf({"bootstrap-server", "broker-list"});
+  if (!bootstrap_arg) return opts.Fail("Missing required argument \"[bootstrap-server]\"");
+  const std::string bootstrap = *bootstrap_arg;
 
   // Producer properties: file, then --producer-property, then the dedicated options.
   std::map<std::string, std::string> props;
